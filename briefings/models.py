@@ -1,0 +1,659 @@
+"""The article and everything derived from it.
+
+``Briefing`` -> ``Section`` -> ``Paragraph`` hold the source text with stable anchors. Every
+derived item (leaders, events, figures, actors, countries, concepts, takeaways, FAQ) cites the
+paragraphs it comes from and says what kind of statement it is.
+"""
+
+import hashlib
+import json
+from decimal import Decimal
+
+import nh3
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class StatementKind(models.TextChoices):
+    FACT = "fact", _("Reported fact")
+    ANALYSIS = "analysis", _("Author's analysis")
+    CLAIM = "claim", _("Attributed claim")
+
+
+class Origin(models.TextChoices):
+    ARTICLE = "article", _("Parsed from the article")
+    PACK = "pack", _("Curated content pack")
+    PROPOSED = "proposed", _("Proposed by the importer")
+    EDITOR = "editor", _("Written by an editor")
+
+
+def strip_markup(text):
+    """Editor-entered text is plain text: drop every HTML tag, keep the words."""
+    if not text:
+        return text
+    cleaned = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
+    # nh3 escapes what it keeps; plain-text fields are escaped again when rendered.
+    return (
+        cleaned.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def publish(self):
+        """Publish every draft in the queryset, recording history; returns how many changed."""
+        return self._set_status(Status.PUBLISHED)
+
+    def unpublish(self):
+        return self._set_status(Status.DRAFT)
+
+    def _set_status(self, status):
+        from simple_history.utils import bulk_update_with_history
+
+        rows = list(self.exclude(status=status))
+        now = timezone.now()
+        for row in rows:
+            row.status, row.updated_at = status, now
+        if rows:
+            bulk_update_with_history(rows, self.model, ["status", "updated_at"], batch_size=500)
+        return len(rows)
+
+    def visible_to(self, user, status=None):
+        """Published rows for everyone; staff editors may ask for drafts too."""
+        if status == Status.DRAFT and user.is_authenticated and user.is_staff:
+            return self.drafts()
+        return self.published()
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Briefing(TimestampedModel):
+    """One imported source document."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    full_text = models.TextField(_("full text"))
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
+    imported_at = models.DateTimeField(_("imported at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    history = HistoricalRecords()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("briefings:briefing-detail")
+
+
+class SectionKind(models.TextChoices):
+    BODY = "body", _("Body")
+    FAQ = "faq", _("Frequently asked questions")
+    SOURCES = "sources", _("Sources")
+
+
+class SectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(briefing__status=Status.PUBLISHED)
+
+    def body(self):
+        return self.filter(kind=SectionKind.BODY)
+
+
+class Section(TimestampedModel):
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="sections")
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("Position in the article, from 1."))
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=SectionKind.choices, default=SectionKind.BODY)
+    history = HistoricalRecords()
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["briefing", "number"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "number"], name="section_unique_number"),
+            models.UniqueConstraint(fields=["briefing", "slug"], name="section_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("briefings:briefing-detail") + f"#{self.slug}"
+
+
+class ParagraphQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(section__briefing__status=Status.PUBLISHED)
+
+    def with_section(self):
+        return self.select_related("section")
+
+
+class Paragraph(TimestampedModel):
+    """One paragraph of the article; ``anchor`` is stable across re-imports."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs")
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("Position in its section, from 1."))
+    anchor = models.SlugField(_("anchor"), max_length=140, unique=True)
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    objects = ParagraphQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__number", "number"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "number"], name="paragraph_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.section.title}, ¶{self.number}"
+
+    @staticmethod
+    def make_anchor(section_slug, number):
+        return f"{section_slug}-p{number}"
+
+    def get_absolute_url(self):
+        return reverse("briefings:briefing-detail") + f"#{self.anchor}"
+
+    @property
+    def label(self):
+        """Human citation: "The Wagner Transition, paragraph 3"."""
+        return _("%(section)s, paragraph %(number)s") % {
+            "section": self.section.title,
+            "number": self.number,
+        }
+
+    @property
+    def excerpt(self):
+        return self.text if len(self.text) <= 160 else self.text[:157].rsplit(" ", 1)[0] + "…"
+
+
+class DerivedQuerySet(PublishableQuerySet):
+    def with_citations(self):
+        return self.prefetch_related(
+            models.Prefetch("citations", queryset=Paragraph.objects.select_related("section"))
+        )
+
+
+class DerivedItem(TimestampedModel):
+    """Anything written from the article: cited, classified, publishable, tracked for re-import."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    kind = models.CharField(
+        _("kind of statement"),
+        max_length=10,
+        choices=StatementKind.choices,
+        default=StatementKind.FACT,
+        db_index=True,
+        help_text=_("Reported fact, the author's analysis or judgment, or a claim attributed to someone."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order in lists."))
+    citations = models.ManyToManyField(
+        Paragraph,
+        related_name="cited_by_%(class)s",
+        blank=True,
+        verbose_name=_("cited paragraphs"),
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.EDITOR)
+    import_fingerprint = models.CharField(
+        _("import fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Fingerprint of the content as last imported; a difference means an editor changed it."),
+    )
+
+    objects = DerivedQuerySet.as_manager()
+
+    # Text fields an editor types; stripped of markup in clean().
+    text_fields: tuple[str, ...] = ()
+    # Fields compared by the importer to tell an editor's change from an untouched import.
+    fingerprint_fields: tuple[str, ...] = ()
+    fingerprint_relations: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "slug"]
+
+    def clean(self):
+        super().clean()
+        for name in self.text_fields:
+            setattr(self, name, strip_markup(getattr(self, name)))
+
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def content_fingerprint(self, relations=None):
+        """SHA-256 of the imported fields; ``relations`` maps relation name to slugs/anchors.
+
+        Without ``relations`` the current relations are read from the database.
+        """
+        data = {name: _jsonable(getattr(self, name)) for name in self.fingerprint_fields}
+        data["status"] = self.status
+        data["kind"] = self.kind
+        data["position"] = self.position
+        for name in ("citations", *self.fingerprint_relations):
+            if relations is not None:
+                keys = relations.get(name, [])
+            elif self.pk is None:
+                keys = []
+            elif name == "citations":
+                keys = [p.anchor for p in self.citations.all()]
+            else:
+                keys = [obj.slug for obj in getattr(self, name).all()]
+            data[name] = sorted(keys)
+        payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def is_edited_since_import(self):
+        return bool(self.import_fingerprint) and self.import_fingerprint != self.content_fingerprint()
+
+    @property
+    def primary_citation(self):
+        cites = list(self.citations.all())
+        return cites[0] if cites else None
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return getattr(value, "slug", value.pk)
+    return value
+
+
+class Country(DerivedItem):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    regime = models.CharField(_("regime"), max_length=200, blank=True)
+    coup_years = models.CharField(_("coup years"), max_length=50, blank=True, help_text=_("As the article gives them, e.g. 2020, 2021."))
+    summary = models.TextField(_("summary"))
+    history = HistoricalRecords()
+
+    text_fields = ("name", "regime", "coup_years", "summary")
+    fingerprint_fields = text_fields
+
+    class Meta(DerivedItem.Meta):
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("briefings:country-detail", args=[self.slug])
+
+
+class ActorType(models.TextChoices):
+    ALLIANCE = "alliance", _("Alliance or confederation")
+    REGIONAL_BODY = "regional", _("Regional or continental body")
+    STATE = "state", _("State")
+    ARMED_FORCE = "force", _("Military force or operation")
+    MERCENARY = "mercenary", _("Mercenary or paramilitary group")
+    JIHADIST = "jihadist", _("Jihadist group")
+    INTERNATIONAL = "international", _("International mission")
+    RESEARCH = "research", _("Research or monitoring body")
+
+
+class Actor(DerivedItem):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    actor_type = models.CharField(_("type"), max_length=15, choices=ActorType.choices)
+    summary = models.TextField(_("summary"))
+    countries = models.ManyToManyField(Country, blank=True, related_name="actors", verbose_name=_("countries"))
+    history = HistoricalRecords(m2m_fields=[countries])
+
+    text_fields = ("name", "short_name", "summary")
+    fingerprint_fields = (*text_fields, "actor_type")
+    fingerprint_relations = ("countries",)
+
+    class Meta(DerivedItem.Meta):
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("briefings:actor-detail", args=[self.slug])
+
+
+class LeaderRole(models.TextChoices):
+    HEAD_OF_STATE = "head", _("Head of state")
+    RELATED = "related", _("Related figure")
+
+
+class LeaderQuerySet(DerivedQuerySet):
+    def heads_of_state(self):
+        return self.filter(role=LeaderRole.HEAD_OF_STATE)
+
+
+class Leader(DerivedItem):
+    """A head of state, or a person the article sets beside them.
+
+    Profile fields carry their own kind: rank, country, position, path to power and background
+    are reported facts; the outlook is the author's analysis; the key quote is an attributed claim.
+    ``kind`` classifies the summary.
+    """
+
+    FIELD_KINDS = {
+        "path_to_power": StatementKind.FACT,
+        "background": StatementKind.FACT,
+        "outlook": StatementKind.ANALYSIS,
+        "key_quote": StatementKind.CLAIM,
+    }
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    rank = models.CharField(_("rank or title"), max_length=80, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=LeaderRole.choices, default=LeaderRole.HEAD_OF_STATE)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="leaders", verbose_name=_("country")
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    path_to_power = models.TextField(_("how they came to power"), blank=True)
+    power_year = models.PositiveSmallIntegerField(_("year they came to power"), null=True, blank=True)
+    background = models.TextField(_("background"), blank=True)
+    outlook = models.TextField(_("outlook toward Russia and the West"), blank=True)
+    key_quote = models.TextField(_("key quote"), blank=True, help_text=_("Only words the article puts in quotation marks."))
+    summary = models.TextField(_("summary"))
+    related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("related people"))
+    history = HistoricalRecords(m2m_fields=[related])
+
+    objects = LeaderQuerySet.as_manager()
+
+    text_fields = ("name", "rank", "position", "path_to_power", "background", "outlook", "key_quote", "summary")
+    fingerprint_fields = (*text_fields, "role", "power_year", "country")
+    fingerprint_relations = ("related",)
+
+    class Meta(DerivedItem.Meta):
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+
+    def __str__(self):
+        return f"{self.rank} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("briefings:leader-detail", args=[self.slug])
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
+
+
+def format_partial_date(value, precision):
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}"
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+class TimelineEventQuerySet(DerivedQuerySet):
+    def chronological(self):
+        return self.order_by("date", "position", "slug")
+
+    def in_years(self, year_from=None, year_to=None):
+        """Events that overlap the year range (spans count for every year they cover)."""
+        qs = self
+        if year_from is not None:
+            qs = qs.filter(Q(date__year__gte=year_from) | Q(end_date__year__gte=year_from))
+        if year_to is not None:
+            qs = qs.filter(date__year__lte=year_to)
+        return qs
+
+
+class TimelineEvent(DerivedItem):
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), help_text=_("For a year or month, its first day."))
+    precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Only for spans."))
+    end_precision = models.CharField(
+        _("end date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
+    )
+    summary = models.TextField(_("summary"))
+    countries = models.ManyToManyField(Country, blank=True, related_name="events", verbose_name=_("countries"))
+    actors = models.ManyToManyField(Actor, blank=True, related_name="events", verbose_name=_("actors"))
+    history = HistoricalRecords(m2m_fields=[countries, actors])
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    text_fields = ("title", "summary")
+    fingerprint_fields = (*text_fields, "date", "precision", "end_date", "end_precision")
+    fingerprint_relations = ("countries", "actors")
+
+    class Meta(DerivedItem.Meta):
+        ordering = ["date", "position", "slug"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="timelineevent_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date_label}: {self.title}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.end_date and self.date and self.end_date < self.date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    @property
+    def is_span(self):
+        return self.end_date is not None
+
+    @property
+    def date_label(self):
+        start = format_partial_date(self.date, self.precision)
+        if self.end_date:
+            return f"{start}–{format_partial_date(self.end_date, self.end_precision)}"
+        return start
+
+    def get_absolute_url(self):
+        return reverse("briefings:timeline") + f"#{self.slug}"
+
+
+def format_number(value):
+    """1486 -> "1,486"; 2500000000 -> "2.5 billion"; 17.0 -> "17"."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    for size, word in ((Decimal(10**9), _("billion")), (Decimal(10**6), _("million"))):
+        if abs(value) >= size:
+            scaled = (value / size).normalize()
+            return f"{scaled:f} {word}"
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        return f"{int(normal):,}"
+    return f"{normal:f}"
+
+
+class KeyFigure(DerivedItem):
+    label = models.CharField(_("what it counts"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    value_high = models.DecimalField(
+        _("upper value"), max_digits=20, decimal_places=4, null=True, blank=True, help_text=_("For a range, its top.")
+    )
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_('"%", "USD", "troops", "people"...'))
+    qualifier = models.CharField(_("qualifier"), max_length=40, blank=True, help_text=_('"about", "at least", "perhaps"...'))
+    context = models.TextField(_("context"))
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="figures", verbose_name=_("country")
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="figures", verbose_name=_("actor")
+    )
+    history = HistoricalRecords()
+
+    text_fields = ("label", "unit", "qualifier", "context")
+    fingerprint_fields = (*text_fields, "value", "value_high", "year", "country", "actor")
+
+    class Meta(DerivedItem.Meta):
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True) | Q(value_high__gte=models.F("value")),
+                name="keyfigure_range_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.display_value} — {self.label}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.value_high is not None and self.value is not None and self.value_high < self.value:
+            raise ValidationError({"value_high": _("The upper value must not be below the value.")})
+
+    @property
+    def display_value(self):
+        number = format_number(self.value)
+        if self.value_high is not None:
+            number = f"{number}–{format_number(self.value_high)}"
+        if self.unit == "%":
+            number = f"{number}%"
+        elif self.unit == "USD":
+            number = f"${number}"
+        elif self.unit:
+            number = f"{number} {self.unit}"
+        return f"{self.qualifier} {number}".strip()
+
+    def get_absolute_url(self):
+        return reverse("briefings:figure-list") + f"#{self.slug}"
+
+
+class Concept(DerivedItem):
+    term = models.CharField(_("term"), max_length=120, unique=True)
+    definition = models.TextField(_("definition"))
+    in_the_article = models.TextField(_("how the article uses it"), blank=True)
+    history = HistoricalRecords()
+
+    text_fields = ("term", "definition", "in_the_article")
+    fingerprint_fields = text_fields
+
+    class Meta(DerivedItem.Meta):
+        ordering = ["term"]
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("briefings:concept-list") + f"#{self.slug}"
+
+
+class Takeaway(DerivedItem):
+    """A key takeaway of one section, in our own words."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="takeaways", verbose_name=_("section"))
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    text_fields = ("text",)
+    fingerprint_fields = (*text_fields, "section")
+
+    class Meta(DerivedItem.Meta):
+        ordering = ["section__number", "position"]
+        verbose_name = _("takeaway")
+        verbose_name_plural = _("takeaways")
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return self.section.get_absolute_url()
+
+
+class FaqEntry(DerivedItem):
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    history = HistoricalRecords()
+
+    text_fields = ("question", "answer")
+    fingerprint_fields = text_fields
+
+    class Meta(DerivedItem.Meta):
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ entries")
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("briefings:faq") + f"#{self.slug}"
+
+
+class SourceReference(DerivedItem):
+    """An entry of the article's "Sources & Further Reading"."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what it covers"), blank=True)
+    url = models.URLField(_("link"), blank=True)
+    history = HistoricalRecords()
+
+    text_fields = ("title", "description")
+    fingerprint_fields = (*text_fields, "url")
+
+    class Meta(DerivedItem.Meta):
+        verbose_name = _("source reference")
+        verbose_name_plural = _("source references")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("briefings:source-list") + f"#{self.slug}"

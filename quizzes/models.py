@@ -1,0 +1,1 @@
+"""Questions, quizzes, attempts, study and cohorts arrive with the quiz issues."""

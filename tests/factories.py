@@ -1,0 +1,191 @@
+"""One factory per model, with no surprising behaviour: published, cited once, plain values."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from briefings import models
+from briefings.roles import EDITORS, STUDENTS, TRAINERS
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def role(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(Group.objects.get(name=extracted))
+            if extracted == EDITORS:
+                obj.is_staff = True
+        if create:
+            obj.save()
+
+
+def student(**kwargs):
+    return UserFactory(role=STUDENTS, **kwargs)
+
+
+def trainer(**kwargs):
+    return UserFactory(role=TRAINERS, **kwargs)
+
+
+def editor(**kwargs):
+    return UserFactory(role=EDITORS, **kwargs)
+
+
+class BriefingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Briefing
+        django_get_or_create = ("slug",)
+
+    title = "The Sahel's Sovereignty Mirage"
+    slug = "the-sahels-sovereignty-mirage"
+    standfirst = "Three juntas, one alliance."
+    full_text = "The Sahel's Sovereignty Mirage\n"
+    checksum = "0" * 64
+    imported_at = factory.LazyFunction(timezone.now)
+    status = models.Status.PUBLISHED
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Section
+
+    briefing = factory.SubFactory(BriefingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Section {n + 1}")
+    slug = factory.Sequence(lambda n: f"section-{n + 1}")
+    kind = models.SectionKind.BODY
+
+
+class ParagraphFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Paragraph
+
+    section = factory.SubFactory(SectionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    anchor = factory.LazyAttribute(lambda o: f"{o.section.slug}-p{o.number}")
+    text = factory.Sequence(lambda n: f"Paragraph {n + 1} of the article.")
+
+
+class DerivedFactory(factory.django.DjangoModelFactory):
+    """Published, a reported fact, citing one new paragraph."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    status = models.Status.PUBLISHED
+    kind = models.StatementKind.FACT
+    origin = models.Origin.EDITOR
+
+    @factory.post_generation
+    def citations(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.citations.set(extracted if extracted is not None else [ParagraphFactory()])
+
+
+class CountryFactory(DerivedFactory):
+    class Meta:
+        model = models.Country
+
+    name = factory.Sequence(lambda n: f"Country {n}")
+    slug = factory.Sequence(lambda n: f"country-{n}")
+    summary = "A member of the Alliance of Sahel States."
+
+
+class ActorFactory(DerivedFactory):
+    class Meta:
+        model = models.Actor
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.Sequence(lambda n: f"actor-{n}")
+    actor_type = models.ActorType.ALLIANCE
+    summary = "An organisation the article names."
+
+
+class LeaderFactory(DerivedFactory):
+    class Meta:
+        model = models.Leader
+
+    name = factory.Sequence(lambda n: f"Leader {n}")
+    slug = factory.Sequence(lambda n: f"leader-{n}")
+    rank = "Colonel"
+    role = models.LeaderRole.HEAD_OF_STATE
+    country = factory.SubFactory(CountryFactory)
+    position = "President of the transition"
+    path_to_power = "Seized power in a coup."
+    power_year = 2021
+    background = "A career officer."
+    outlook = "Pragmatic toward Russia."
+    summary = "A head of state in the alliance."
+
+
+class TimelineEventFactory(DerivedFactory):
+    class Meta:
+        model = models.TimelineEvent
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    date = datetime.date(2023, 9, 16)
+    precision = models.DatePrecision.DAY
+    summary = "Something happened."
+
+
+class KeyFigureFactory(DerivedFactory):
+    class Meta:
+        model = models.KeyFigure
+
+    label = factory.Sequence(lambda n: f"Figure {n}")
+    slug = factory.Sequence(lambda n: f"figure-{n}")
+    value = Decimal("5100")
+    unit = "troops"
+    context = "Deployed across five countries."
+
+
+class ConceptFactory(DerivedFactory):
+    class Meta:
+        model = models.Concept
+
+    term = factory.Sequence(lambda n: f"Concept {n}")
+    slug = factory.Sequence(lambda n: f"concept-{n}")
+    definition = "A way of reading the situation."
+    kind = models.StatementKind.ANALYSIS
+
+
+class TakeawayFactory(DerivedFactory):
+    class Meta:
+        model = models.Takeaway
+
+    section = factory.SubFactory(SectionFactory)
+    slug = factory.Sequence(lambda n: f"takeaway-{n}")
+    text = "The alliance outsourced enforcement."
+
+
+class FaqEntryFactory(DerivedFactory):
+    class Meta:
+        model = models.FaqEntry
+
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    slug = factory.Sequence(lambda n: f"faq-{n}")
+    answer = "An answer."
+
+
+class SourceReferenceFactory(DerivedFactory):
+    class Meta:
+        model = models.SourceReference
+
+    title = factory.Sequence(lambda n: f"Source {n}")
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    description = "Background reading."
