@@ -443,10 +443,7 @@ class _Importer:
     def _lookup(self, model, slug, where, name):
         if slug in (None, ""):
             return None
-        if model is Section:
-            found = self.sections.get(str(slug))
-        else:
-            found = model.objects.filter(slug=str(slug)).first()
+        found = self.sections.get(str(slug)) if model is Section else model.objects.filter(slug=str(slug)).first()
         if found is None:
             raise BriefingFormatError(
                 f"{name}: no {model._meta.verbose_name} with the slug “{slug}”", path=where[0], line=where[1]

@@ -133,14 +133,18 @@ def parse_article(text, *, path=""):
     """Parse the article's text; raise ``BriefingFormatError`` when it cannot be imported."""
     if not text.strip():
         raise BriefingFormatError("the file is empty", path=path)
-    if any(ord(ch) < 32 and ch not in "\n\r\t\f\v" for ch in text):
-        line = next(i for i, row in enumerate(text.splitlines(), 1) if any(ord(c) < 32 and c not in "\t\f\v" for c in row))
-        raise BriefingFormatError("the text contains control characters; is this a binary file?", path=path, line=line)
-
-    lines = [(number, row.strip()) for number, row in enumerate(text.splitlines(), 1) if row.strip()]
+    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, row in enumerate(rows, 1):
+        if any((ord(ch) < 32 and ch != "\t") or ch in "\x7f\x85\u2028\u2029" for ch in row):
+            raise BriefingFormatError(
+                "the text contains control characters; is this a binary file?", path=path, line=number
+            )
+    lines = [(number, row.strip()) for number, row in enumerate(rows, 1) if row.strip()]
     title_line, title = lines[0]
     if len(title) > 300:
-        raise BriefingFormatError("the first line should be the title (300 characters at most)", path=path, line=title_line)
+        raise BriefingFormatError(
+            "the first line should be the title (300 characters at most)", path=path, line=title_line
+        )
     rest = lines[1:]
     standfirst = ""
     if rest and not is_heading(rest[0][1]):
@@ -169,7 +173,9 @@ def parse_article(text, *, path=""):
                 slug, suffix = f"{base}-{suffix}", suffix + 1
             used_slugs.add(slug)
             sections.append(
-                ParsedSection(number=len(sections) + 1, title=row, slug=slug[:100], kind=section_kind(row), line=line_number)
+                ParsedSection(
+                    number=len(sections) + 1, title=row, slug=slug[:100], kind=section_kind(row), line=line_number
+                )
             )
         else:
             current = sections[-1]
@@ -253,7 +259,7 @@ def find_dates(text):
     for sentence in split_sentences(text):
         taken: list[tuple[int, int]] = []
 
-        def free(match):
+        def free(match, taken=taken):
             return all(match.end() <= a or match.start() >= b for a, b in taken)
 
         for match in SPAN.finditer(sentence):
@@ -276,7 +282,9 @@ def find_dates(text):
             if free(match):
                 taken.append(match.span())
                 mentions.append(
-                    DateMention(datetime.date(int(match["year"]), MONTHS[match["month"]], 1), "month", None, sentence, match[0])
+                    DateMention(
+                        datetime.date(int(match["year"]), MONTHS[match["month"]], 1), "month", None, sentence, match[0]
+                    )
                 )
         for match in YEAR_DATE.finditer(sentence):
             if free(match):

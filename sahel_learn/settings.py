@@ -1,7 +1,7 @@
 """Settings for Sahel Learn, read from the environment.
 
 Every value comes from an environment variable (a ``.env`` file beside ``manage.py`` is read
-first, without overriding the real environment). ``env()`` fails fast with
+first, without overriding the real environment; ``DJANGO_ENV_FILE`` names another file, or none). ``env()`` fails fast with
 ``ImproperlyConfigured`` when a required value is missing. ``DEBUG`` is off unless
 ``DJANGO_DEBUG`` says otherwise; production values (secret key, allowed hosts) are required
 whenever ``DEBUG`` is off.
@@ -15,7 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env", override=False)
+# DJANGO_ENV_FILE names another file; set it to an empty value to read none.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 _REQUIRED = object()
 _TRUE = {"1", "true", "yes", "on"}
@@ -47,9 +50,7 @@ def env(name, default=_REQUIRED, *, cast=str):
 DEBUG = env("DJANGO_DEBUG", False, cast=bool)
 # Production needs its own key and hosts; a development run may fall back.
 SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-development-only" if DEBUG else _REQUIRED)
-ALLOWED_HOSTS = env(
-    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else _REQUIRED, cast=list
-)
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else _REQUIRED, cast=list)
 CSRF_TRUSTED_ORIGINS = env("DJANGO_CSRF_TRUSTED_ORIGINS", [], cast=list)
 
 INSTALLED_APPS = [
@@ -127,8 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "briefings:home"
+# No LOGOUT_REDIRECT_URL: signing out shows templates/registration/logged_out.html.
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]

@@ -1,0 +1,36 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from briefings.roles import EDITORS, STUDENTS, TRAINERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_get_random_passwords_printed_once(capsys):
+    call_command("create_demo_accounts")
+    first = capsys.readouterr().out.splitlines()
+    User = get_user_model()
+    users = {user.username: user for user in User.objects.prefetch_related("groups")}
+    assert set(users) == {"student", "trainer", "editor"}
+    assert [g.name for g in users["student"].groups.all()] == [STUDENTS]
+    assert [g.name for g in users["trainer"].groups.all()] == [TRAINERS]
+    assert [g.name for g in users["editor"].groups.all()] == [EDITORS]
+    assert (users["editor"].is_staff, users["student"].is_staff, users["editor"].is_superuser) == (True, False, False)
+    passwords = {line.split()[2]: line.split()[-1] for line in first}
+    assert set(passwords) == {"student", "trainer", "editor"}
+    assert len(set(passwords.values())) == 3
+    for username, password in passwords.items():
+        assert users[username].check_password(password)
+        assert len(password) >= 16
+
+    call_command("create_demo_accounts")
+    again = capsys.readouterr().out
+    assert not any(password in again for password in passwords.values())
+    assert User.objects.count() == 3
+
+    call_command("create_demo_accounts", "--reset")
+    reset = capsys.readouterr().out.splitlines()
+    new = {line.split()[2]: line.split()[-1] for line in reset}
+    assert all(new[name] != passwords[name] for name in passwords)
+    assert User.objects.get(username="student").check_password(new["student"])

@@ -1,0 +1,76 @@
+"""Settings come from the environment and fail fast; production settings pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from sahel_learn.settings import env
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghijkl",
+    "DJANGO_ALLOWED_HOSTS": "learn.example.org",
+}
+
+
+def run_manage(*args, environ):
+    """manage.py in a fresh process with only ``environ`` (no .env file, no DJANGO_* from outside)."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_") and key != "DATABASE_URL"}
+    clean.update(DJANGO_SETTINGS_MODULE="sahel_learn.settings", DJANGO_ENV_FILE="", DATABASE_URL="sqlite:///:memory:")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_env_reads_casts_and_defaults(monkeypatch):
+    monkeypatch.setenv("SL_TEST_LIST", "a, b,,c")
+    monkeypatch.setenv("SL_TEST_BOOL", "Yes")
+    monkeypatch.setenv("SL_TEST_INT", "42")
+    assert env("SL_TEST_LIST", cast=list) == ["a", "b", "c"]
+    assert env("SL_TEST_BOOL", cast=bool) is True
+    assert env("SL_TEST_INT", cast=int) == 42
+    assert env("SL_TEST_MISSING", "fallback") == "fallback"
+
+
+def test_env_fails_fast_on_missing_or_invalid(monkeypatch):
+    with pytest.raises(ImproperlyConfigured) as missing:
+        env("SL_TEST_MISSING")
+    assert str(missing.value) == "Set the environment variable SL_TEST_MISSING (see .env.example)."
+    monkeypatch.setenv("SL_TEST_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured) as invalid:
+        env("SL_TEST_BOOL", cast=bool)
+    assert str(invalid.value) == "SL_TEST_BOOL must be true or false, not 'maybe'."
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = run_manage("check", environ={"DJANGO_ALLOWED_HOSTS": "learn.example.org"})
+    assert result.returncode == 1
+    assert "Set the environment variable DJANGO_SECRET_KEY (see .env.example)." in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    result = run_manage("check", environ={"DJANGO_SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"]})
+    assert result.returncode == 1
+    assert "Set the environment variable DJANGO_ALLOWED_HOSTS (see .env.example)." in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_manage(
+        "shell", "-v", "0", "-c", "from django.conf import settings; print(settings.DEBUG)", environ=PRODUCTION
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "False")
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", environ=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
