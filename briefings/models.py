@@ -12,6 +12,7 @@ from decimal import Decimal
 import nh3
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,10 @@ class Briefing(TimestampedModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        self.title, self.standfirst = strip_markup(self.title), strip_markup(self.standfirst)
+
     def get_absolute_url(self):
         return reverse("briefings:briefing-detail")
 
@@ -127,6 +132,12 @@ class SectionQuerySet(models.QuerySet):
 
     def body(self):
         return self.filter(kind=SectionKind.BODY)
+
+    def visible_to(self, user, status=None):
+        """Sections of published briefings; staff editors may ask for those of draft briefings."""
+        if status == Status.DRAFT and user.is_authenticated and user.is_staff:
+            return self.filter(briefing__status=Status.DRAFT)
+        return self.published()
 
 
 class Section(TimestampedModel):
@@ -151,6 +162,10 @@ class Section(TimestampedModel):
     def __str__(self):
         return f"{self.number}. {self.title}"
 
+    def clean(self):
+        super().clean()
+        self.title = strip_markup(self.title)
+
     def get_absolute_url(self):
         return reverse("briefings:briefing-detail") + f"#{self.slug}"
 
@@ -161,6 +176,21 @@ class ParagraphQuerySet(models.QuerySet):
 
     def with_section(self):
         return self.select_related("section")
+
+    def with_citing_count(self):
+        """Annotate ``citing_count``: how many derived items, of every type, cite each paragraph."""
+        total = models.Value(0)
+        for model in derived_models():
+            through = model.citations.through
+            count = (
+                through.objects.filter(paragraph_id=models.OuterRef("pk"))
+                .order_by()
+                .values("paragraph_id")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            total = total + Coalesce(models.Subquery(count), 0)
+        return self.annotate(citing_count=total)
 
 
 class Paragraph(TimestampedModel):
@@ -185,12 +215,28 @@ class Paragraph(TimestampedModel):
     def __str__(self):
         return f"{self.section.title}, ¶{self.number}"
 
+    def clean(self):
+        super().clean()
+        self.text = strip_markup(self.text)
+
+    def citing_items(self):
+        """Every derived item citing this paragraph: ``(model, [items])`` per type, one query per type."""
+        return [(model, list(getattr(self, f"cited_by_{model._meta.model_name}").all())) for model in derived_models()]
+
     @staticmethod
     def make_anchor(section_slug, number):
         return f"{section_slug}-p{number}"
 
     def get_absolute_url(self):
         return reverse("briefings:briefing-detail") + f"#{self.anchor}"
+
+    @property
+    def citation_url(self):
+        """Where a citation of this paragraph lands: the reader for body text, else the FAQ or Sources page."""
+        page = {SectionKind.FAQ: "briefings:faq", SectionKind.SOURCES: "briefings:source-list"}.get(
+            self.section.kind, "briefings:briefing-detail"
+        )
+        return reverse(page) + f"#{self.anchor}"
 
     @property
     def label(self):
@@ -205,11 +251,26 @@ class Paragraph(TimestampedModel):
         return self.text if len(self.text) <= 160 else self.text[:157].rsplit(" ", 1)[0] + "…"
 
 
+def derived_models():
+    """The concrete models derived from the article, in the order they are defined."""
+    return [model for model in DerivedItem.__subclasses__() if not model._meta.abstract]
+
+
 class DerivedQuerySet(PublishableQuerySet):
     def with_citations(self):
         return self.prefetch_related(
             models.Prefetch("citations", queryset=Paragraph.objects.select_related("section"))
         )
+
+    def containing(self, text, *fields):
+        """Rows where every word of ``text`` appears (case-insensitively) in at least one of ``fields``."""
+        condition = Q()
+        for word in text.split():
+            any_field = Q()
+            for name in fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            condition &= any_field
+        return self.filter(condition)
 
 
 class DerivedItem(TimestampedModel):
@@ -416,6 +477,19 @@ class Leader(DerivedItem):
     def get_absolute_url(self):
         return reverse("briefings:leader-detail", args=[self.slug])
 
+    def profile_fields(self):
+        """The profile's fields that carry a fixed kind, in reading order, with their label, value and kind."""
+        return [
+            {
+                "name": name,
+                "label": self._meta.get_field(name).verbose_name,
+                "value": getattr(self, name),
+                "kind": kind.value,
+                "kind_label": kind.label,
+            }
+            for name, kind in self.FIELD_KINDS.items()
+        ]
+
 
 class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
@@ -444,6 +518,15 @@ class TimelineEventQuerySet(DerivedQuerySet):
             qs = qs.filter(Q(date__year__gte=year_from) | Q(end_date__year__gte=year_from))
         if year_to is not None:
             qs = qs.filter(date__year__lte=year_to)
+        return qs
+
+    def matching(self, *, country=None, actor=None, year_from=None, year_to=None):
+        """The timeline's filters: events about ``country``, involving ``actor``, overlapping the years."""
+        qs = self.in_years(year_from, year_to)
+        if country is not None:
+            qs = qs.filter(countries=country)
+        if actor is not None:
+            qs = qs.filter(actors=actor)
         return qs
 
 

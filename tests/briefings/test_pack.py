@@ -39,7 +39,7 @@ def number_forms(value):
     """The ways the article may write a number: 5100 -> 5,100; 2500000000 -> 2.5 billion; 1400000 -> 1.4."""
     value = Decimal(value).normalize()
     forms = {f"{int(value):,}" if value == value.to_integral_value() else f"{value:f}"}
-    for size, word in ((Decimal(10**9), "billion"), (Decimal(10**6), "million")):
+    for size in (Decimal(10**9), Decimal(10**6)):
         if value >= size:
             forms.add(f"{(value / size).normalize():f}")
     words = {2: "two", 3: "three", 4: "four", 5: "five", 18: "eighteen"}
@@ -103,7 +103,7 @@ def test_every_figure_value_is_written_in_its_cited_paragraphs(imported):
 
 
 def test_every_key_quote_is_verbatim_in_the_article(imported):
-    quoted = [leader for leader in Leader.objects.filter(origin=Origin.PACK).exclude(key_quote="")]
+    quoted = list(Leader.objects.filter(origin=Origin.PACK).exclude(key_quote=""))
     assert [leader.slug for leader in quoted] == ["ibrahim-traore"]
     for leader in quoted:
         words = leader.key_quote.strip('“”" ')
