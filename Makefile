@@ -48,7 +48,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: data
+bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
 clean:

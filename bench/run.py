@@ -1,0 +1,155 @@
+"""Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
+
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N]``). It migrates and
+imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
+gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
+times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
+per second, the ratio of its median to the bare view's median, the number of SQL queries one
+request makes (from a separate in-process count), and the gzip size of a first load.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+URLS = [
+    "/bench/bare/",
+    "/",
+    "/briefing/",
+    "/leaders/",
+    "/leaders/compare/",
+    "/leaders/ibrahim-traore/",
+    "/timeline/",
+    "/timeline/?country=mali&year_from=2020&year_to=2024",
+    "/figures/",
+    "/actors/",
+    "/glossary/",
+    "/faq/?q=wagner",
+    "/search/?q=gold",
+    "/api/v1/timeline-events/",
+    "/api/v1/leaders/",
+    "/api/v1/search/?q=gold",
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local server only
+        body = response.read()
+        status = response.status
+    return time.perf_counter() - started, status, body
+
+
+def query_counts(env):
+    """SQL queries per request, counted in-process with Django's test client."""
+    code = (
+        "import django, json; django.setup();"
+        "from django.test import Client; from django.test.utils import CaptureQueriesContext;"
+        "from django.db import connection; c = Client(); out = {};\n"
+        f"for url in {URLS!r}:\n"
+        "    with CaptureQueriesContext(connection) as ctx: r = c.get(url)\n"
+        "    out[url] = (r.status_code, len(ctx.captured_queries))\n"
+        "print(json.dumps(out))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per URL (default 200)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="sahel-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_ENV_FILE": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.setdefault("DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}")
+    env["DJANGO_STATIC_ROOT"] = str(scratch / "static")
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["import_briefing", "briefings/content/sahel-sovereignty-mirage.txt", "--pack", "briefings/content/pack"],
+        ["collectstatic", "--no-input", "-v", "0"],
+    ):
+        subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "sahel_learn.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                fetch(base + "/bench/bare/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        counts = query_counts(env)
+        rows = []
+        for url in URLS:
+            for _ in range(10):  # warm up
+                fetch(base + url)
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                started = time.perf_counter()
+                results = list(pool.map(fetch, [base + url] * args.requests))
+                elapsed = time.perf_counter() - started
+            statuses = {status for _, status, _ in results}
+            latencies = sorted(seconds for seconds, _, _ in results)
+            body = results[0][2]
+            rows.append(
+                {
+                    "url": url,
+                    "status": ",".join(map(str, sorted(statuses))),
+                    "median_ms": statistics.median(latencies) * 1000,
+                    "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+                    "rps": args.requests / elapsed,
+                    "queries": counts[url][1],
+                    "gzip_kb": len(gzip.compress(body)) / 1024,
+                }
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    bare = rows[0]["median_ms"]
+    print(
+        f"{args.requests} requests per URL, 4 client threads, gunicorn -w {args.workers}, {env['DATABASE_URL'].split(':')[0]}"
+    )
+    print(f"{'URL':55} {'status':>6} {'median':>8} {'p95':>8} {'req/s':>7} {'x bare':>7} {'SQL':>4} {'gzip KB':>8}")
+    for row in rows:
+        print(
+            f"{row['url']:55} {row['status']:>6} {row['median_ms']:7.2f}m {row['p95_ms']:7.2f}m {row['rps']:7.0f} "
+            f"{row['median_ms'] / bare:7.1f} {row['queries']:>4} {row['gzip_kb']:8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
