@@ -474,7 +474,7 @@ class _Importer:
                     "proposed timeline events",
                     slug=_proposal_slug("event", anchor, mention.match, mention.sentence),
                     values={
-                        "title": _shorten(f"{mention.match}: {mention.sentence}", 200),
+                        "title": _shorten(mention.sentence, 200),
                         "summary": mention.sentence,
                         "date": mention.date,
                         "precision": mention.precision,

@@ -6,10 +6,13 @@ from the ``Editors`` group (briefings/roles.py); the admin only narrows what the
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
+from django.db import models
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -60,7 +63,7 @@ def _linked_groups(groups, empty_message):
             continue
         rows = format_html_join(
             "",
-            "<li><a href='{}'>{}</a> ({})</li>",
+            '<li><a href="{}">{}</a> ({})</li>',
             ((_admin_url(item), str(item), item.get_status_display()) for item in items),
         )
         blocks.append(format_html("<p><strong>{} ({})</strong></p><ul>{}</ul>", label, len(items), rows))
@@ -69,11 +72,15 @@ def _linked_groups(groups, empty_message):
     return format_html_join("", "{}", ((block,) for block in blocks))
 
 
-class BaseAdmin(SimpleHistoryAdmin):
-    """History and revert, and a "View on site" link only when the reader serves the page."""
+class ReaderLinkMixin:
+    """The "View on site" link goes straight to the reader, and only when the reader serves that page."""
 
     def view_on_site(self, obj):
         return _reader_url(obj)
+
+
+class BaseAdmin(ReaderLinkMixin, SimpleHistoryAdmin):
+    """History and revert for every model."""
 
 
 # -- bulk actions --------------------------------------------------------------------------------
@@ -112,7 +119,7 @@ def _set_status(modeladmin, request, queryset, status):
 # -- the article: briefing, sections, paragraphs --------------------------------------------------
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(ReaderLinkMixin, admin.TabularInline):
     """The briefing's sections, read-only; each links to its own page where paragraphs are corrected."""
 
     model = Section
@@ -167,7 +174,7 @@ class CitingCountFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ParagraphInline(admin.TabularInline):
+class ParagraphInline(ReaderLinkMixin, admin.TabularInline):
     """Paragraphs of a section: editors read and correct the text; number and anchor stay fixed."""
 
     model = Paragraph
@@ -244,11 +251,11 @@ class ParagraphAdmin(BaseAdmin):
         url = _reader_url(obj)
         if url is None:
             return _("The reader page does not exist yet.")
-        return format_html("<a href='{}'>{}</a>", url, url)
+        return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.display(description=_("what cites this paragraph"))
     def cited_by(self, obj):
-        groups = [(model._meta.verbose_name_plural.capitalize(), items) for model, items in obj.citing_items()]
+        groups = [(capfirst(model._meta.verbose_name_plural), items) for model, items in obj.citing_items()]
         return _linked_groups(groups, _("Nothing cites this paragraph."))
 
 
@@ -263,10 +270,9 @@ class DerivedAdmin(BaseAdmin):
     actions = [publish_selected, unpublish_selected]
     autocomplete_fields = ("citations",)
     readonly_fields = ("origin", "import_state", "cited_paragraphs")
-    # Relations other than citations that the changelist reads (columns and the import fingerprint).
-    prefetch_related = ()
     # The derived item's own fields go first; these close the form.
     source_fields = ("citations", "cited_paragraphs")
+    referring_fields = ()
     import_fields = ("origin", "import_state")
     # Fields that spell the slug on the add form.
     slug_from = ()
@@ -286,12 +292,13 @@ class DerivedAdmin(BaseAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fields = self.get_fields(request, obj)
-        tail = (*self.source_fields, *self.import_fields)
-        return [
-            (None, {"fields": [name for name in fields if name not in tail]}),
-            (_("Source in the article"), {"fields": list(self.source_fields)}),
-            (_("Import"), {"fields": list(self.import_fields)}),
-        ]
+        tail = (*self.source_fields, *self.referring_fields, *self.import_fields)
+        own = sorted((name for name in fields if name not in tail), key=lambda name: name != "slug")
+        fieldsets = [(None, {"fields": own}), (_("Source in the article"), {"fields": list(self.source_fields)})]
+        if self.referring_fields:
+            fieldsets.append((_("What a change touches"), {"fields": list(self.referring_fields)}))
+        fieldsets.append((_("Import"), {"fields": list(self.import_fields)}))
+        return fieldsets
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "citations":
@@ -314,7 +321,7 @@ class DerivedAdmin(BaseAdmin):
             return _("Changed by an editor since import: a re-import will leave it alone.")
         return _("As imported: a re-import may update it.")
 
-    @admin.display(description=_("cited paragraphs"))
+    @admin.display(description=_("text of the cited paragraphs"))
     def cited_paragraphs(self, obj):
         if obj.pk is None:
             return _("Choose the paragraphs above; their text appears here once saved.")
@@ -325,11 +332,11 @@ class DerivedAdmin(BaseAdmin):
         for paragraph in paragraphs:
             url = _reader_url(paragraph)
             label = (
-                format_html("<a href='{}'>{}</a>", url, paragraph.label) if url else format_html("{}", paragraph.label)
+                format_html('<a href="{}">{}</a>', url, paragraph.label) if url else format_html("{}", paragraph.label)
             )
             blocks.append(
                 format_html(
-                    "<blockquote><p><strong>{}</strong> · <a href='{}'>{}</a></p><p>{}</p></blockquote>",
+                    '<blockquote><p><strong>{}</strong> · <a href="{}">{}</a></p><p>{}</p></blockquote>',
                     label,
                     _admin_url(paragraph),
                     _("correct the text"),
@@ -359,7 +366,7 @@ class CountryAdmin(ReferredToMixin, DerivedAdmin):
     search_fields = ("name", "slug", "regime", "summary", "=citations__anchor")
     slug_from = ("name",)
     readonly_fields = (*DerivedAdmin.readonly_fields, "referring_items")
-    import_fields = ("referring_items", *DerivedAdmin.import_fields)
+    referring_fields = ("referring_items",)
     referred_by = (
         ("leaders", _("Leaders")),
         ("actors", _("Actors")),
@@ -376,7 +383,7 @@ class ActorAdmin(ReferredToMixin, DerivedAdmin):
     autocomplete_fields = ("citations", "countries")
     slug_from = ("name",)
     readonly_fields = (*DerivedAdmin.readonly_fields, "referring_items")
-    import_fields = ("referring_items", *DerivedAdmin.import_fields)
+    referring_fields = ("referring_items",)
     referred_by = (("events", _("Timeline events")), ("figures", _("Key figures")))
 
 
@@ -389,7 +396,7 @@ class LeaderAdmin(ReferredToMixin, DerivedAdmin):
     autocomplete_fields = ("citations", "country", "related")
     slug_from = ("name",)
     readonly_fields = (*DerivedAdmin.readonly_fields, "referring_items")
-    import_fields = ("referring_items", *DerivedAdmin.import_fields)
+    referring_fields = ("referring_items",)
     referred_by = (("related", _("Related people")),)
 
 
@@ -409,7 +416,7 @@ class YearFilter(admin.SimpleListFilter):
         if value is None:
             return queryset
         if not value.isdigit() or not 1 <= int(value) <= 9999:
-            raise admin.options.IncorrectLookupParameters(_("The year must be a number from 1 to 9999."))
+            raise IncorrectLookupParameters(_("The year must be a number from 1 to 9999."))
         return queryset.in_years(int(value), int(value))
 
 
@@ -481,3 +488,4 @@ class SourceReferenceAdmin(DerivedAdmin):
     list_display = ("title", "url", "status", "kind", "origin", "cited", "edited_since_import")
     search_fields = ("title", "description", "url", "slug", "=citations__anchor")
     slug_from = ("title",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
