@@ -117,7 +117,18 @@ PACK_SPECS = [
         "leaders.yaml",
         Leader,
         "leaders",
-        ("name", "rank", "role", "position", "path_to_power", "power_year", "background", "outlook", "key_quote", "summary"),
+        (
+            "name",
+            "rank",
+            "role",
+            "office",
+            "path_to_power",
+            "power_year",
+            "background",
+            "outlook",
+            "key_quote",
+            "summary",
+        ),
         ("name", "role", "summary"),
         foreign={"country": Country},
         many={"related": Leader},
@@ -250,7 +261,11 @@ class _Importer:
                     parsed_section.title,
                     parsed_section.kind,
                 )
-                section.number, section.title, section.kind = parsed_section.number, parsed_section.title, parsed_section.kind
+                section.number, section.title, section.kind = (
+                    parsed_section.number,
+                    parsed_section.title,
+                    parsed_section.kind,
+                )
                 section.save()
                 self.report.add("sections", "updated" if changed else "unchanged")
             self.sections[section.slug] = section
@@ -264,7 +279,11 @@ class _Importer:
                     self.report.add("paragraphs", "created")
                 else:
                     changed = (paragraph.text, paragraph.number) != (parsed_paragraph.text, parsed_paragraph.number)
-                    paragraph.section, paragraph.number, paragraph.text = section, parsed_paragraph.number, parsed_paragraph.text
+                    paragraph.section, paragraph.number, paragraph.text = (
+                        section,
+                        parsed_paragraph.number,
+                        parsed_paragraph.text,
+                    )
                     paragraph.save()
                     self.report.add("paragraphs", "updated" if changed else "unchanged")
                 self.paragraphs[anchor] = paragraph
@@ -280,9 +299,7 @@ class _Importer:
             name: [obj.anchor if isinstance(obj, Paragraph) else obj.slug for obj in objs]
             for name, objs in relations.items()
         }
-        instance = (
-            model.objects.filter(slug=slug).prefetch_related("citations", *model.fingerprint_relations).first()
-        )
+        instance = model.objects.filter(slug=slug).prefetch_related("citations", *model.fingerprint_relations).first()
         if instance is not None:
             if not instance.import_fingerprint:
                 self.report.add(label, "skipped", f"{label} “{slug}”: written by an editor, not by an import")
@@ -370,7 +387,9 @@ class _Importer:
                 raise BriefingFormatError(f"unknown field(s): {', '.join(sorted(unknown))}", path=path, line=where[1])
             if row.get("paragraph") not in self.paragraphs:
                 raise BriefingFormatError(
-                    f"“paragraph” must be the anchor of a FAQ line, not {row.get('paragraph')!r}", path=path, line=where[1]
+                    f"“paragraph” must be the anchor of a FAQ line, not {row.get('paragraph')!r}",
+                    path=path,
+                    line=where[1],
                 )
             meta[row["paragraph"]] = row
         return meta
@@ -392,10 +411,14 @@ class _Importer:
                 allowed = COMMON_KEYS | set(spec.fields) | set(spec.foreign) | set(spec.many)
                 unknown = set(row) - allowed
                 if unknown:
-                    raise BriefingFormatError(f"unknown field(s): {', '.join(sorted(unknown))}", path=path, line=where[1])
+                    raise BriefingFormatError(
+                        f"unknown field(s): {', '.join(sorted(unknown))}", path=path, line=where[1]
+                    )
                 missing = [name for name in ("slug", *spec.required) if row.get(name) in (None, "")]
                 if missing:
-                    raise BriefingFormatError(f"missing required field(s): {', '.join(missing)}", path=path, line=where[1])
+                    raise BriefingFormatError(
+                        f"missing required field(s): {', '.join(missing)}", path=path, line=where[1]
+                    )
                 slug = str(row["slug"])
                 if slug in seen:
                     raise BriefingFormatError(f"the slug “{slug}” appears twice", path=path, line=where[1])
@@ -416,7 +439,15 @@ class _Importer:
                         relations[name] = self._current_related(spec.model, slug, name)
                     else:
                         relations[name] = [self._lookup(related_model, s, where, name) for s in _as_list(row.get(name))]
-                self.upsert(spec.model, spec.label, slug=slug, values=values, relations=relations, origin=Origin.PACK, where=where)
+                self.upsert(
+                    spec.model,
+                    spec.label,
+                    slug=slug,
+                    values=values,
+                    relations=relations,
+                    origin=Origin.PACK,
+                    where=where,
+                )
             self._link_self_relations(spec, pending_many)
 
     def _current_related(self, model, slug, name):

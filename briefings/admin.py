@@ -392,7 +392,7 @@ class LeaderAdmin(ReferredToMixin, DerivedAdmin):
     list_display = ("name", "rank", "role", "country", "status", "kind", "origin", "cited", "edited_since_import")
     list_filter = ("status", "kind", "origin", "role", "country")
     list_select_related = ("country",)
-    search_fields = ("name", "rank", "slug", "position", "summary", "country__name", "=citations__anchor")
+    search_fields = ("name", "rank", "slug", "office", "summary", "country__name", "=citations__anchor")
     autocomplete_fields = ("citations", "country", "related")
     slug_from = ("name",)
     readonly_fields = (*DerivedAdmin.readonly_fields, "referring_items")

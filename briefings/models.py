@@ -43,9 +43,7 @@ def strip_markup(text):
         return text
     cleaned = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
     # nh3 escapes what it keeps; plain-text fields are escaped again when rendered.
-    return (
-        cleaned.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
-    )
+    return cleaned.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -97,9 +95,7 @@ class Briefing(TimestampedModel):
     full_text = models.TextField(_("full text"))
     checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
     imported_at = models.DateTimeField(_("imported at"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     history = HistoricalRecords()
 
     objects = PublishableQuerySet.as_manager()
@@ -258,9 +254,7 @@ def derived_models():
 
 class DerivedQuerySet(PublishableQuerySet):
     def with_citations(self):
-        return self.prefetch_related(
-            models.Prefetch("citations", queryset=Paragraph.objects.select_related("section"))
-        )
+        return self.prefetch_related(models.Prefetch("citations", queryset=Paragraph.objects.select_related("section")))
 
     def containing(self, text, *fields):
         """Rows where every word of ``text`` appears (case-insensitively) in at least one of ``fields``."""
@@ -277,9 +271,7 @@ class DerivedItem(TimestampedModel):
     """Anything written from the article: cited, classified, publishable, tracked for re-import."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     kind = models.CharField(
         _("kind of statement"),
         max_length=10,
@@ -368,7 +360,9 @@ def _jsonable(value):
 class Country(DerivedItem):
     name = models.CharField(_("name"), max_length=100, unique=True)
     regime = models.CharField(_("regime"), max_length=200, blank=True)
-    coup_years = models.CharField(_("coup years"), max_length=50, blank=True, help_text=_("As the article gives them, e.g. 2020, 2021."))
+    coup_years = models.CharField(
+        _("coup years"), max_length=50, blank=True, help_text=_("As the article gives them, e.g. 2020, 2021.")
+    )
     summary = models.TextField(_("summary"))
     history = HistoricalRecords()
 
@@ -433,7 +427,7 @@ class LeaderQuerySet(DerivedQuerySet):
 class Leader(DerivedItem):
     """A head of state, or a person the article sets beside them.
 
-    Profile fields carry their own kind: rank, country, position, path to power and background
+    Profile fields carry their own kind: rank, country, office, path to power and background
     are reported facts; the outlook is the author's analysis; the key quote is an attributed claim.
     ``kind`` classifies the summary.
     """
@@ -451,19 +445,21 @@ class Leader(DerivedItem):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="leaders", verbose_name=_("country")
     )
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    office = models.CharField(_("office"), max_length=200, blank=True, help_text=_("The post they hold or held."))
     path_to_power = models.TextField(_("how they came to power"), blank=True)
     power_year = models.PositiveSmallIntegerField(_("year they came to power"), null=True, blank=True)
     background = models.TextField(_("background"), blank=True)
     outlook = models.TextField(_("outlook toward Russia and the West"), blank=True)
-    key_quote = models.TextField(_("key quote"), blank=True, help_text=_("Only words the article puts in quotation marks."))
+    key_quote = models.TextField(
+        _("key quote"), blank=True, help_text=_("Only words the article puts in quotation marks.")
+    )
     summary = models.TextField(_("summary"))
     related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("related people"))
     history = HistoricalRecords(m2m_fields=[related])
 
     objects = LeaderQuerySet.as_manager()
 
-    text_fields = ("name", "rank", "position", "path_to_power", "background", "outlook", "key_quote", "summary")
+    text_fields = ("name", "rank", "office", "path_to_power", "background", "outlook", "key_quote", "summary")
     fingerprint_fields = (*text_fields, "role", "power_year", "country")
     fingerprint_relations = ("related",)
 
@@ -533,7 +529,9 @@ class TimelineEventQuerySet(DerivedQuerySet):
 class TimelineEvent(DerivedItem):
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"), help_text=_("For a year or month, its first day."))
-    precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Only for spans."))
     end_precision = models.CharField(
         _("end date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.YEAR
@@ -607,7 +605,9 @@ class KeyFigure(DerivedItem):
         _("upper value"), max_digits=20, decimal_places=4, null=True, blank=True, help_text=_("For a range, its top.")
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_('"%", "USD", "troops", "people"...'))
-    qualifier = models.CharField(_("qualifier"), max_length=40, blank=True, help_text=_('"about", "at least", "perhaps"...'))
+    qualifier = models.CharField(
+        _("qualifier"), max_length=40, blank=True, help_text=_('"about", "at least", "perhaps"...')
+    )
     context = models.TextField(_("context"))
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     country = models.ForeignKey(

@@ -36,6 +36,7 @@ class SearchHit:
     title: str
     snippet: str
     url: str
+    kind: str = ""
     kind_label: str = ""
     citation: Paragraph | None = None
     terms: tuple[str, ...] = ()
@@ -64,7 +65,14 @@ class Searchable:
 
 
 SEARCHABLES = (
-    Searchable("leaders", _("Leaders"), Leader, ("name", "rank", "position", "summary", "background", "outlook"), "name", "summary"),
+    Searchable(
+        "leaders",
+        _("Leaders"),
+        Leader,
+        ("name", "rank", "office", "summary", "background", "outlook"),
+        "name",
+        "summary",
+    ),
     Searchable("events", _("Timeline events"), TimelineEvent, ("title", "summary"), "title", "summary"),
     Searchable("figures", _("Key figures"), KeyFigure, ("label", "context", "unit"), "label", "context"),
     Searchable("concepts", _("Concepts"), Concept, ("term", "definition", "in_the_article"), "term", "definition"),
@@ -91,9 +99,9 @@ def _match(queryset, fields, query, terms):
         vector = SearchVector(*fields, config="english")
         search_query = SearchQuery(query, search_type="websearch", config="english")
         return (
-            queryset.annotate(document=vector, rank=SearchRank(vector, search_query))
-            .filter(document=search_query)
-            .order_by("-rank", "pk")
+            queryset.annotate(search_document=vector, search_rank=SearchRank(vector, search_query))
+            .filter(search_document=search_query)
+            .order_by("-search_rank", "pk")
         )
     condition = Q()
     for term in terms:
@@ -157,6 +165,7 @@ def search(query, *, limit=8):
                             title=str(getattr(row, searchable.title)),
                             snippet=snippet(getattr(row, searchable.body), terms),
                             url=row.get_absolute_url(),
+                            kind=row.kind,
                             kind_label=row.get_kind_display(),
                             citation=row.primary_citation,
                             terms=terms,

@@ -18,7 +18,9 @@ from .models import (
     Leader,
     Paragraph,
     Section,
+    SectionKind,
     SourceReference,
+    StatementKind,
     Takeaway,
     TimelineEvent,
 )
@@ -30,6 +32,32 @@ def _render(request, template_name, partial, context, *, status=200):
     if request.htmx and not request.htmx.history_restore_request:
         template_name = f"{template_name}#{partial}"
     return render(request, template_name, context, status=status)
+
+
+def _with_page_anchors(items, section_kind):
+    """Give each item the anchors of its cited paragraphs that live on this page (the FAQ or the Sources).
+
+    Citations of those paragraphs link here rather than to the reader; each anchor goes to the first item
+    that cites it, so no id appears twice.
+    """
+    items, claimed = list(items), set()
+    for item in items:
+        item.page_anchors = []
+        for paragraph in item.citations.all():
+            if paragraph.section.kind == section_kind and paragraph.anchor not in claimed:
+                claimed.add(paragraph.anchor)
+                item.page_anchors.append(paragraph.anchor)
+    return items
+
+
+def _with_kinds(groups):
+    """Give each search hit the key of its kind of statement, for the kind label's colour."""
+    kinds = {str(label): value for value, label in StatementKind.choices}
+    for group in groups:
+        for hit in group.hits:
+            if not getattr(hit, "kind", ""):
+                hit.kind = kinds.get(str(hit.kind_label), "")
+    return groups
 
 
 def _events():
@@ -106,7 +134,7 @@ def leader_compare(request):
             "name": name,
             "kind": kind.value,
             "kind_label": kind.label,
-            "values": [getattr(leader, name) for leader in leaders],
+            "cells": [(leader, getattr(leader, name)) for leader in leaders],
         }
         for name, kind in Leader.FIELD_KINDS.items()
     ]
@@ -191,10 +219,12 @@ def faq(request):
     form = TextQueryForm(request.GET, label=_("Filter the questions"))
     if form.is_valid():
         query = form.cleaned_data["q"]
-        entries = FaqEntry.objects.published().with_citations().containing(query, "question", "answer")
+        entries = _with_page_anchors(
+            FaqEntry.objects.published().with_citations().containing(query, "question", "answer"), SectionKind.FAQ
+        )
         status = 200
     else:
-        query, entries, status = "", FaqEntry.objects.none(), 400
+        query, entries, status = "", [], 400
     context = {"form": form, "query": query, "entries": entries}
     return _render(request, "briefings/faq.html", "faq-results", context, status=status)
 
@@ -202,7 +232,7 @@ def faq(request):
 @require_GET
 @vary_on_headers("HX-Request")
 def source_list(request):
-    sources = SourceReference.objects.published().with_citations()
+    sources = _with_page_anchors(SourceReference.objects.published().with_citations(), SectionKind.SOURCES)
     return _render(request, "briefings/source_list.html", "source-list", {"sources": sources})
 
 
@@ -212,7 +242,7 @@ def search(request):
     form = TextQueryForm(request.GET, label=_("Search everything"))
     if form.is_valid():
         query = form.cleaned_data["q"]
-        groups = search_content(query) if query else []
+        groups = _with_kinds(search_content(query)) if query else []
         status = 200
     else:
         query, groups, status = "", [], 400

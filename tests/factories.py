@@ -124,7 +124,7 @@ class LeaderFactory(DerivedFactory):
     rank = "Colonel"
     role = models.LeaderRole.HEAD_OF_STATE
     country = factory.SubFactory(CountryFactory)
-    position = "President of the transition"
+    office = "President of the transition"
     path_to_power = "Seized power in a coup."
     power_year = 2021
     background = "A career officer."

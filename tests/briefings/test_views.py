@@ -1,0 +1,938 @@
+"""The student pages: full pages, htmx partials, filters, provenance, security headers and the size budget."""
+
+import datetime
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+from django.views import defaults
+
+from briefings.actions import import_briefing
+from briefings.models import (
+    ActorType,
+    Country,
+    DatePrecision,
+    LeaderRole,
+    SectionKind,
+    StatementKind,
+    Status,
+)
+from tests.factories import (
+    ActorFactory,
+    BriefingFactory,
+    ConceptFactory,
+    CountryFactory,
+    FaqEntryFactory,
+    KeyFigureFactory,
+    LeaderFactory,
+    ParagraphFactory,
+    SectionFactory,
+    SourceReferenceFactory,
+    TakeawayFactory,
+    TimelineEventFactory,
+    student,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _numbers_clear_of_explicit_ones():
+    """Sections made on the side (for citations) get numbers far from the ones tests set."""
+    SectionFactory.reset_sequence(1000)
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+def get(client, url, *, htmx=False, status=200, **params):
+    response = client.get(url, params, **(HTMX if htmx else {}))
+    assert response.status_code == status, html_of(response)[:2000]
+    return response
+
+
+def assert_partial(html, opening):
+    """An htmx partial: no page around it, and it starts where the partial starts."""
+    assert "<html" not in html
+    assert "<!doctype" not in html.lower()
+    assert 'class="site-header"' not in html
+    assert html.strip().startswith(opening), html.strip()[:200]
+
+
+@pytest.fixture
+def paragraph():
+    section = SectionFactory(number=3, title="The Wagner Transition", slug="the-wagner-transition")
+    return ParagraphFactory(section=section, number=3, anchor="the-wagner-transition-p3", text="Wagner arrived.")
+
+
+CITATION = '<a href="/briefing/#the-wagner-transition-p3">The Wagner Transition, paragraph 3</a>'
+
+
+def kind_label(kind, label):
+    return f'<span class="kind kind-{kind}"><span class="visually-hidden">Kind of statement: </span>{label}</span>'
+
+
+FACT = kind_label("fact", "Reported fact")
+ANALYSIS = kind_label("analysis", "Author&#x27;s analysis")
+CLAIM = kind_label("claim", "Attributed claim")
+
+
+# --- Home ---------------------------------------------------------------------------------------
+
+
+def test_home_links_to_every_section_and_country(client):
+    BriefingFactory(title="The Sahel's Sovereignty Mirage", standfirst="Three juntas, one alliance.")
+    CountryFactory(name="Mali", slug="mali")
+    CountryFactory(name="Hidden", slug="hidden", status=Status.DRAFT)
+    html = html_of(get(client, "/"))
+    assert "<h1>Sahel Learn</h1>" in html
+    assert '<h2 id="start-reading"><a href="/briefing/">The Sahel&#x27;s Sovereignty Mirage</a></h2>' in html
+    for url in ("/leaders/", "/timeline/", "/figures/", "/actors/", "/glossary/", "/faq/", "/sources/", "/search/"):
+        assert f'<a href="{url}">' in html
+    assert '<a href="/countries/mali/">Mali</a>' in html
+    assert "Hidden" not in html
+
+
+def test_home_partial(client):
+    CountryFactory(name="Niger", slug="niger")
+    html = html_of(get(client, "/", htmx=True))
+    assert_partial(html, '<div id="entry-points">')
+    assert '<a href="/countries/niger/">Niger</a>' in html
+
+
+def test_header_shows_the_signed_in_user_and_a_sign_out_form(client):
+    client.force_login(student(username="amina"))
+    html = html_of(get(client, "/"))
+    assert "Signed in as <strong>amina</strong>" in html
+    assert re.search(
+        r'<form method="post" action="/accounts/logout/" class="inline-form">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
+        r'<button type="submit" class="button-link">Sign out</button></form>',
+        html,
+    )
+    assert "Sign in</a>" not in html
+
+
+def test_header_offers_sign_in_to_visitors(client):
+    html = html_of(get(client, "/timeline/"))
+    assert '<a href="/accounts/login/?next=/timeline/">Sign in</a>' in html
+
+
+# --- Reader -------------------------------------------------------------------------------------
+
+
+def test_reader_shows_body_sections_as_cards_with_takeaways_and_anchored_paragraphs(client, paragraph):
+    section = paragraph.section
+    ParagraphFactory(section=section, number=4, anchor="the-wagner-transition-p4", text="Then Africa Corps.")
+    TakeawayFactory(section=section, slug="wagner-stays", text="Wagner stayed as Africa Corps.", citations=[paragraph])
+    TakeawayFactory(
+        section=section, slug="draft-takeaway", text="Not ready yet.", status=Status.DRAFT, citations=[paragraph]
+    )
+    faq = SectionFactory(number=11, title="Frequently Asked Questions", slug="faq-section", kind=SectionKind.FAQ)
+    ParagraphFactory(section=faq, number=1, anchor="faq-section-p1", text="Q: Hidden from the reader?")
+
+    html = html_of(get(client, "/briefing/"))
+    assert '<li><a href="#the-wagner-transition">The Wagner Transition</a></li>' in html
+    assert (
+        '<section class="card briefing-card" id="the-wagner-transition" aria-labelledby="the-wagner-transition-title">'
+        in html
+    )
+    assert (
+        '<h2 id="the-wagner-transition-title"><span class="section-number">3.</span> The Wagner Transition</h2>' in html
+    )
+    assert (
+        '<li class="takeaway" id="wagner-stays"><p>Wagner stayed as Africa Corps.</p><div class="provenance">'
+        f'{FACT}<p class="cite">From: {CITATION}</p></div></li>'
+    ) in html
+    assert (
+        '<p class="paragraph" id="the-wagner-transition-p3"><a class="paragraph-link" href="#the-wagner-transition-p3">'
+        '<span class="visually-hidden">Paragraph </span>3</a> Wagner arrived.</p>'
+    ) in html
+    assert html.index('id="the-wagner-transition-p3"') < html.index('id="the-wagner-transition-p4"')
+    assert "Not ready yet." not in html
+    assert "Hidden from the reader?" not in html
+    assert 'href="#faq-section"' not in html
+
+
+def test_reader_partial(client, paragraph):
+    html = html_of(get(client, "/briefing/", htmx=True))
+    assert_partial(html, '<div id="briefing-sections" class="reader-sections">')
+    assert 'id="the-wagner-transition-p3"' in html
+    assert "Contents" not in html
+
+
+def test_reader_is_404_until_a_briefing_is_published(client):
+    BriefingFactory(status=Status.DRAFT)
+    html = html_of(get(client, "/briefing/", status=404))
+    assert "<h1>We can't find that page</h1>" in html
+
+
+# --- Leaders ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def heads(paragraph):
+    mali = CountryFactory(name="Mali", slug="mali")
+    leaders = {
+        "goita": LeaderFactory(
+            name="Assimi Goïta",
+            slug="assimi-goita",
+            position=1,
+            rank="Colonel",
+            country=mali,
+            office="Leader of Mali's junta",
+            power_year=2021,
+            path_to_power="Led the coups of 2020 and 2021.",
+            background="Trained by American special forces.",
+            outlook="Pragmatic, transactional.",
+            key_quote="",
+            citations=[paragraph],
+        ),
+        "traore": LeaderFactory(
+            name="Ibrahim Traoré",
+            slug="ibrahim-traore",
+            position=2,
+            rank="Captain",
+            country=CountryFactory(name="Burkina Faso", slug="burkina-faso"),
+            office="President of Burkina Faso",
+            path_to_power="Seized power in 2022.",
+            background="Frontline combat in northern Mali.",
+            outlook="Sincerely anti-Western.",
+            key_quote="“Western influence in Africa is fundamentally exploitative.”",
+            citations=[paragraph],
+        ),
+        "tchiani": LeaderFactory(
+            name="Abdourahamane Tchiani", slug="abdourahamane-tchiani", position=3, rank="General"
+        ),
+        "sankara": LeaderFactory(
+            name="Thomas Sankara", slug="thomas-sankara", role=LeaderRole.RELATED, country=None, rank=""
+        ),
+        "draft": LeaderFactory(name="Draft Person", slug="draft-person", status=Status.DRAFT),
+    }
+    leaders["traore"].related.set([leaders["sankara"], leaders["goita"], leaders["draft"]])
+    return leaders
+
+
+def test_leader_list_groups_heads_of_state_and_related_figures(client, heads):
+    html = html_of(get(client, "/leaders/"))
+    assert '<h2 id="leaders-1">Head of state</h2>' in html
+    assert '<h2 id="leaders-2">Related figure</h2>' in html
+    assert html.index("Assimi Goïta") < html.index('id="leaders-2"') < html.index("Thomas Sankara")
+    assert '<li class="card" id="ibrahim-traore">' in html
+    assert '<h3><a href="/leaders/ibrahim-traore/">Ibrahim Traoré</a></h3>' in html
+    assert (
+        '<p class="meta">Captain · President of Burkina Faso · <a href="/countries/burkina-faso/">Burkina Faso</a></p>'
+        in html
+    )
+    assert f'{FACT}<p class="cite">From: {CITATION}</p>' in html
+    assert '<a class="button" href="/leaders/compare/">Compare the three heads of state</a>' in html
+    assert "Draft Person" not in html
+
+
+def test_leader_list_partial(client, heads):
+    html = html_of(get(client, "/leaders/", htmx=True))
+    assert_partial(html, '<div id="leader-list">')
+    assert "Thomas Sankara" in html
+    assert "Compare the three heads of state" not in html
+
+
+def test_leader_profile_shows_each_field_with_its_kind_and_the_quote_as_a_quote(client, heads):
+    html = html_of(get(client, "/leaders/ibrahim-traore/"))
+    assert '<h1 id="leader-name">Ibrahim Traoré</h1>' in html
+    assert "<div><dt>Rank or title</dt><dd>Captain</dd></div>" in html
+    assert '<div><dt>Country</dt><dd><a href="/countries/burkina-faso/">Burkina Faso</a></dd></div>' in html
+    assert re.search(r'<h2 id="field-path_to_power">How they came to power</h2>\s*' + re.escape(FACT), html)
+    assert re.search(r'<h2 id="field-background">Background</h2>\s*' + re.escape(FACT), html)
+    assert re.search(r'<h2 id="field-outlook">Outlook toward Russia and the West</h2>\s*' + re.escape(ANALYSIS), html)
+    assert re.search(r'<h2 id="field-key_quote">Key quote</h2>\s*' + re.escape(CLAIM), html)
+    assert re.search(
+        r"<blockquote><p>“Western influence in Africa is fundamentally exploitative.”</p></blockquote>\s*"
+        r"<figcaption>— Ibrahim Traoré</figcaption>",
+        html,
+    )
+    assert '<a href="/leaders/thomas-sankara/">Thomas Sankara</a>' in html
+    assert '<a href="/leaders/assimi-goita/">Assimi Goïta</a>' in html
+    assert "Draft Person" not in html
+    assert f'<p class="cite">From: {CITATION}</p>' in html
+
+
+def test_leader_profile_leaves_out_empty_fields(client, heads):
+    html = html_of(get(client, "/leaders/assimi-goita/"))
+    assert 'id="field-outlook"' in html
+    assert 'id="field-key_quote"' not in html
+    assert "<blockquote>" not in html
+
+
+def test_leader_profile_partial(client, heads):
+    html = html_of(get(client, "/leaders/ibrahim-traore/", htmx=True))
+    assert_partial(html, '<article id="leader-profile" class="profile" aria-labelledby="leader-name">')
+    assert '<p class="breadcrumb">' not in html
+
+
+def test_draft_and_unknown_leaders_are_404(client, heads):
+    get(client, "/leaders/draft-person/", status=404)
+    get(client, "/leaders/nobody/", status=404)
+
+
+def test_comparison_is_a_table_of_the_heads_of_state_row_by_row(client, heads):
+    html = html_of(get(client, "/leaders/compare/"))
+    assert '<div class="table-scroll" role="region" aria-labelledby="comparison-caption" tabindex="0">' in html
+    header = re.search(r"<thead>\s*<tr>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r'<th scope="col" id="([\w-]+)">', header) == [
+        "assimi-goita",
+        "ibrahim-traore",
+        "abdourahamane-tchiani",
+    ]
+    assert "Thomas Sankara" not in html and "Draft Person" not in html
+    assert '<tr><th scope="row">Rank or title</th><td>Colonel</td><td>Captain</td><td>General</td></tr>' in html
+    assert '<tr><th scope="row">Came to power</th><td>2021</td><td>2021</td><td>2021</td></tr>' in html
+    assert re.search(r'<th scope="row">Outlook toward Russia and the West ' + re.escape(ANALYSIS) + "</th>", html)
+    assert re.search(r'<th scope="row">Key quote ' + re.escape(CLAIM) + "</th>", html)
+    assert (
+        '<td><figure class="quote"><blockquote><p>“Western influence in Africa is fundamentally exploitative.”</p>'
+        "</blockquote><figcaption>— Ibrahim Traoré</figcaption></figure></td>"
+    ) in html
+    assert html.count('<th scope="row">') == 9
+
+
+def test_comparison_partial(client, heads):
+    html = html_of(get(client, "/leaders/compare/", htmx=True))
+    assert_partial(html, '<div id="leader-comparison">')
+    assert '<table class="compare">' in html
+
+
+# --- Timeline -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def events(paragraph):
+    mali = Country.objects.filter(slug="mali").first() or CountryFactory(name="Mali", slug="mali")
+    niger = CountryFactory(name="Niger", slug="niger")
+    wagner = ActorFactory(name="Wagner Group", short_name="Wagner", slug="wagner", actor_type=ActorType.MERCENARY)
+    barkhane_force = ActorFactory(name="Operation Barkhane", short_name="Barkhane", slug="operation-barkhane")
+    made = {
+        "barkhane": TimelineEventFactory(
+            title="Operation Barkhane",
+            slug="operation-barkhane",
+            date=datetime.date(2014, 1, 1),
+            precision=DatePrecision.YEAR,
+            end_date=datetime.date(2022, 1, 1),
+            end_precision=DatePrecision.YEAR,
+            citations=[paragraph],
+        ),
+        "coup": TimelineEventFactory(
+            title="Coup in Mali", slug="mali-coup", date=datetime.date(2020, 1, 1), precision=DatePrecision.YEAR
+        ),
+        "wagner": TimelineEventFactory(
+            title="Wagner arrives",
+            slug="wagner-arrives",
+            date=datetime.date(2021, 12, 1),
+            precision=DatePrecision.MONTH,
+        ),
+        "niger": TimelineEventFactory(title="Coup in Niger", slug="niger-coup", date=datetime.date(2023, 7, 26)),
+        "draft": TimelineEventFactory(
+            title="Draft event", slug="draft-event", date=datetime.date(2021, 1, 1), status=Status.DRAFT
+        ),
+    }
+    made["barkhane"].actors.set([barkhane_force])
+    made["coup"].countries.set([mali])
+    made["wagner"].countries.set([mali])
+    made["wagner"].actors.set([wagner])
+    made["niger"].countries.set([niger])
+    made["draft"].countries.set([mali])
+    return made
+
+
+def titles(html):
+    return re.findall(
+        r'<li class="event[^"]*" id="[^"]+">\s*<p class="event-date">.*?</p>\s*<div class="card">\s*<h3>(.*?)</h3>',
+        html,
+        re.S,
+    )
+
+
+def test_timeline_lists_published_events_in_order_and_draws_spans(client, events):
+    html = html_of(get(client, "/timeline/"))
+    assert titles(html) == ["Operation Barkhane", "Coup in Mali", "Wagner arrives", "Coup in Niger"]
+    assert (
+        '<li class="event event-span" id="operation-barkhane">\n'
+        '  <p class="event-date"><span class="span-tag">Period</span> 2014–2022</p>'
+    ) in html
+    assert '<li class="event" id="wagner-arrives">\n  <p class="event-date">December 2021</p>' in html
+    assert '<p class="event-date">26 July 2023</p>' in html
+    assert f'{FACT}<p class="cite">From: {CITATION}</p>' in html
+    assert '<a class="tag" href="/actors/wagner/">Wagner</a>' in html
+    assert "<h2>4 events</h2>" in html
+    assert "Draft event" not in html
+
+
+def test_timeline_form_works_without_javascript_and_with_htmx(client, events):
+    html = html_of(get(client, "/timeline/"))
+    assert (
+        '<form class="filters card" method="get" action="/timeline/" hx-get="/timeline/" hx-trigger="submit, change" '
+        'hx-target="#timeline-results" hx-push-url="true" hx-indicator="#timeline-loading"'
+    ) in html
+    assert '<button type="submit">Show events</button>' in html
+    assert '<label for="id_country">Country</label><select name="country" id="id_country">' in html
+    assert '<option value="mali">Mali</option>' in html
+    assert '<option value="wagner">Wagner</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "mali"}, ["Coup in Mali", "Wagner arrives"]),
+        ({"actor": "wagner"}, ["Wagner arrives"]),
+        ({"country": "mali", "actor": "wagner"}, ["Wagner arrives"]),
+        ({"year_from": "2021", "year_to": "2022"}, ["Operation Barkhane", "Wagner arrives"]),
+        ({"year_from": "2022"}, ["Operation Barkhane", "Coup in Niger"]),
+        ({"year_to": "2013"}, []),
+        ({"year_from": "2015", "year_to": "2016"}, ["Operation Barkhane"]),
+        (
+            {"country": "", "actor": "", "year_from": "", "year_to": ""},
+            ["Operation Barkhane", "Coup in Mali", "Wagner arrives", "Coup in Niger"],
+        ),
+    ],
+)
+def test_timeline_filters(client, events, params, expected):
+    html = html_of(get(client, "/timeline/", **params))
+    assert titles(html) == expected
+    if not expected:
+        assert "No published event matches these filters." in html
+
+
+def test_timeline_filter_keeps_its_values_in_the_form(client, events):
+    html = html_of(get(client, "/timeline/", country="mali", year_from="2020"))
+    assert '<option value="mali" selected>Mali</option>' in html
+    assert 'name="year_from" value="2020"' in html
+
+
+def test_timeline_partial_under_htmx(client, events):
+    response = get(client, "/timeline/", htmx=True, country="niger")
+    html = html_of(response)
+    assert_partial(html, "<h2>1 event</h2>")
+    assert titles(html) == ["Coup in Niger"]
+    assert "<form" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year_from": "abc"}, "“From year” must be a year written in digits, such as 2014."),
+        ({"year_to": "20x2"}, "“To year” must be a year written in digits, such as 2022."),
+        ({"year_from": "1066"}, "“From year” must be 1900 or later."),
+        ({"year_to": "3000"}, "“To year” must be 2100 or earlier."),
+        ({"country": "atlantis"}, "There is no country “atlantis” in the timeline. Choose one from the list."),
+        ({"actor": "nobody"}, "There is no actor “nobody” in the timeline. Choose one from the list."),
+        ({"year_from": "2022", "year_to": "2014"}, "The “from” year (2022) must not be after the “to” year (2014)."),
+    ],
+)
+def test_bad_timeline_filters_are_a_400_with_a_clear_message(client, events, params, message):
+    html = html_of(get(client, "/timeline/", status=400, **params))
+    assert '<div class="alert" role="alert"><p><strong>Please check the filters:</strong></p>' in html
+    assert f"<li>{message}</li>" in html.replace("&#x27;", "'").replace("&quot;", '"')
+    assert '<a href="/timeline/">Show the whole timeline</a>' in html
+    assert titles(html) == []
+
+    partial = html_of(get(client, "/timeline/", htmx=True, status=400, **params))
+    assert_partial(partial, '<div class="alert" role="alert">')
+    assert f"<li>{message}</li>" in partial
+
+
+def test_a_draft_country_is_not_a_timeline_filter(client, events):
+    CountryFactory(name="Draftland", slug="draftland", status=Status.DRAFT)
+    html = html_of(get(client, "/timeline/", status=400, country="draftland"))
+    assert "There is no country “draftland” in the timeline." in html
+
+
+# --- Figures, actors, countries, glossary, sources ------------------------------------------------
+
+
+def test_figure_list(client, paragraph):
+    mali = CountryFactory(name="Mali", slug="mali")
+    KeyFigureFactory(
+        label="Wagner personnel in Mali",
+        slug="wagner-personnel",
+        value=1000,
+        unit="personnel",
+        qualifier="approximately",
+        context="Stayed on as Africa Corps.",
+        year=2021,
+        country=mali,
+        kind=StatementKind.CLAIM,
+        citations=[paragraph],
+    )
+    KeyFigureFactory(label="Draft figure", status=Status.DRAFT)
+    html = html_of(get(client, "/figures/"))
+    assert '<li class="card figure" id="wagner-personnel">' in html
+    assert '<p class="figure-value">approximately 1,000 personnel</p>' in html
+    assert "<h2>Wagner personnel in Mali</h2>" in html
+    assert '<span class="tag">2021</span> <a class="tag" href="/countries/mali/">Mali</a>' in html
+    assert f'{CLAIM}<p class="cite">From: {CITATION}</p>' in html
+    assert "Draft figure" not in html
+    partial = html_of(get(client, "/figures/", htmx=True))
+    assert_partial(partial, '<div id="figure-list">')
+    assert "approximately 1,000 personnel" in partial
+
+
+def test_actor_list_and_detail(client, events, paragraph):
+    html = html_of(get(client, "/actors/"))
+    assert '<h2><a href="/actors/wagner/">Wagner Group</a> <span class="abbr">(Wagner)</span></h2>' in html
+    assert '<p class="meta">Mercenary or paramilitary group</p>' in html
+    partial = html_of(get(client, "/actors/", htmx=True))
+    assert_partial(partial, '<div id="actor-list">')
+
+    ActorFactory(name="Draft actor", slug="draft-actor", status=Status.DRAFT)
+    assert "Draft actor" not in html_of(get(client, "/actors/"))
+    get(client, "/actors/draft-actor/", status=404)
+
+    KeyFigureFactory(
+        label="Wagner gold", slug="wagner-gold", actor=events["wagner"].actors.get(), citations=[paragraph]
+    )
+    detail = html_of(get(client, "/actors/wagner/"))
+    assert '<h1 id="actor-name">Wagner Group <span class="abbr">(Wagner)</span></h1>' in detail
+    assert titles(detail) == ["Wagner arrives"]
+    assert "<h3>Wagner gold</h3>" in detail
+    assert '<a class="tag" href="/countries/mali/">Mali</a>' not in detail.split('id="actor-events"')[0]
+    partial = html_of(get(client, "/actors/wagner/", htmx=True))
+    assert_partial(partial, '<article id="actor-profile" class="profile" aria-labelledby="actor-name">')
+
+
+def test_country_page_gathers_its_leaders_figures_events_and_actors(client, events, paragraph):
+    mali = events["coup"].countries.get()
+    LeaderFactory(name="Assimi Goïta", slug="assimi-goita", country=mali, citations=[paragraph])
+    LeaderFactory(name="Hidden Leader", slug="hidden-leader", country=mali, status=Status.DRAFT)
+    KeyFigureFactory(label="Civilian deaths", slug="civilian-deaths", country=mali)
+    actor = ActorFactory(name="FAMa", slug="fama")
+    actor.countries.set([mali])
+    html = html_of(get(client, "/countries/mali/"))
+    assert '<h1 id="country-name">Mali</h1>' in html
+    assert '<h3><a href="/leaders/assimi-goita/">Assimi Goïta</a></h3>' in html
+    assert "<h3>Civilian deaths</h3>" in html
+    assert titles(html) == ["Coup in Mali", "Wagner arrives"]
+    assert '<h3><a href="/actors/fama/">FAMa</a></h3>' in html
+    assert '<a href="/timeline/?country=mali">Mali on the timeline</a>' in html
+    assert "Hidden Leader" not in html and "Draft event" not in html
+    partial = html_of(get(client, "/countries/mali/", htmx=True))
+    assert_partial(partial, '<article id="country-profile" class="profile" aria-labelledby="country-name">')
+    get(client, "/countries/atlantis/", status=404)
+
+
+def test_glossary(client, paragraph):
+    ConceptFactory(
+        term="Sovereignty mirage",
+        slug="sovereignty-mirage",
+        definition="Independence that depends on someone else.",
+        in_the_article="The title's thesis.",
+        citations=[paragraph],
+    )
+    ConceptFactory(term="Draft concept", status=Status.DRAFT)
+    html = html_of(get(client, "/glossary/"))
+    assert '<li><a href="#sovereignty-mirage">Sovereignty mirage</a></li>' in html
+    assert '<div class="card" id="sovereignty-mirage">\n      <dt>Sovereignty mirage</dt>' in html
+    assert "<p><strong>In the article:</strong> The title&#x27;s thesis.</p>" in html
+    assert f'{ANALYSIS}<p class="cite">From: {CITATION}</p>' in html
+    assert "Draft concept" not in html
+    partial = html_of(get(client, "/glossary/", htmx=True))
+    assert_partial(partial, '<div id="concept-list">')
+
+
+def test_sources_link_out_and_carry_the_anchor_of_their_paragraph(client):
+    section = SectionFactory(number=12, title="Sources & Further Reading", slug="sources", kind=SectionKind.SOURCES)
+    cited = ParagraphFactory(section=section, number=2, anchor="sources-p2", text="- ACLED - conflict data")
+    SourceReferenceFactory(
+        title="ACLED", slug="acled", description="conflict data", url="https://acleddata.com/", citations=[cited]
+    )
+    SourceReferenceFactory(title="Draft source", status=Status.DRAFT)
+    html = html_of(get(client, "/sources/"))
+    assert (
+        '<li class="card" id="acled">\n      <span class="anchor" id="sources-p2"></span>\n'
+        '      <h2><a href="https://acleddata.com/" rel="external noopener noreferrer">ACLED</a></h2>'
+    ) in html
+    assert '<a href="/sources/#sources-p2">Sources &amp; Further Reading, paragraph 2</a>' in html
+    assert "Draft source" not in html
+    partial = html_of(get(client, "/sources/", htmx=True))
+    assert_partial(partial, '<div id="source-list">')
+
+
+# --- FAQ ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def faqs():
+    section = SectionFactory(number=11, title="Frequently Asked Questions", slug="faq", kind=SectionKind.FAQ)
+    first = ParagraphFactory(section=section, number=1, anchor="faq-p1", text="Q: What is the AES?")
+    second = ParagraphFactory(section=section, number=2, anchor="faq-p2", text="Q: What happened to Wagner?")
+    FaqEntryFactory(
+        question="What is the Alliance of Sahel States?", slug="what-is-the-aes", answer="A pact.", citations=[first]
+    )
+    FaqEntryFactory(
+        question="What happened to the Wagner Group?",
+        slug="wagner-after-prigozhin",
+        answer="It became Africa Corps.",
+        citations=[second],
+    )
+    FaqEntryFactory(question="Draft question?", slug="draft-question", status=Status.DRAFT, citations=[second])
+
+
+def test_faq_is_an_accordion_whose_citations_land_on_the_page(client, faqs):
+    html = html_of(get(client, "/faq/"))
+    assert re.search(
+        r'<details class="card" id="what-is-the-aes">\s*<summary>What is the Alliance of Sahel States\?</summary>\s*'
+        r'<div class="answer">\s*<span class="anchor" id="faq-p1"></span>\s*<p>A pact.</p>',
+        html,
+    )
+    assert '<a href="/faq/#faq-p1">Frequently Asked Questions, paragraph 1</a>' in html
+    assert "Draft question?" not in html
+    assert html.count('id="faq-p2"') == 1
+
+
+def test_faq_filter_form_is_live_under_htmx_and_works_without_it(client, faqs):
+    html = html_of(get(client, "/faq/"))
+    assert (
+        '<form class="filters card" method="get" action="/faq/" role="search" hx-get="/faq/" hx-target="#faq-results" '
+        'hx-push-url="true" hx-indicator="#faq-loading">'
+    ) in html
+    assert (
+        '<label for="id_q">Filter the questions</label><input type="search" name="q" id="id_q" value="" maxlength="200" '
+        'autocomplete="off" spellcheck="false" hx-get="/faq/" hx-trigger="input changed delay:300ms, search" '
+        'hx-sync="closest form:replace">'
+    ) in html
+    assert '<div id="faq-results" class="results" aria-live="polite">' in html
+    assert '<button type="submit">Filter</button>' in html
+
+
+def test_faq_filter(client, faqs):
+    html = html_of(get(client, "/faq/", q="wagner"))
+    assert "What happened to the Wagner Group?" in html
+    assert "What is the Alliance of Sahel States?" not in html
+    assert '<p class="result-count">1 question matches “wagner”.</p>' in html
+    assert '<details class="card" id="wagner-after-prigozhin" open>' in html
+    assert 'value="wagner"' in html
+
+    partial = html_of(get(client, "/faq/", htmx=True, q="africa corps"))
+    assert_partial(partial, '<p class="result-count">1 question matches “africa corps”.</p>')
+    assert "It became Africa Corps." in partial
+
+    none = html_of(get(client, "/faq/", htmx=True, q="zebra"))
+    assert '<p class="result-count">0 questions match “zebra”.</p>' in none
+    assert "No question matches. Try fewer or different words." in none
+
+
+def test_faq_filter_that_is_too_long_is_a_400(client, faqs):
+    html = html_of(get(client, "/faq/", status=400, q="x" * 201))
+    assert "<li>Keep the search to 200 characters or fewer.</li>" in html
+    assert "<details" not in html
+
+
+# --- Search ---------------------------------------------------------------------------------------
+
+
+def test_search_page_without_a_query(client):
+    html = html_of(get(client, "/search/"))
+    assert '<div id="search-results" class="results" aria-live="polite">' in html
+    assert "Type a name, a place, an idea or a number: results appear as you type." in html
+    assert (
+        '<input type="search" name="q" id="id_q" value="" maxlength="200" autocomplete="off" spellcheck="false" '
+        'hx-get="/search/" hx-trigger="input changed delay:300ms, search" hx-sync="closest form:replace">'
+    ) in html
+
+
+def test_search_finds_published_content_with_kind_and_citation(client, paragraph):
+    LeaderFactory(
+        name="Ibrahim Traoré", slug="ibrahim-traore", summary="Models himself on Sankara.", citations=[paragraph]
+    )
+    LeaderFactory(name="Sankara Draft", slug="sankara-draft", summary="Sankara hidden.", status=Status.DRAFT)
+    html = html_of(get(client, "/search/", q="Sankara"))
+    assert "<title>Search: Sankara · Sahel Learn</title>" in html
+    assert '<p class="result-count">1 result for “Sankara”.</p>' in html
+    assert '<h2 id="results-leaders">Leaders <span class="count">(1)</span></h2>' in html
+    assert '<h3><a href="/leaders/ibrahim-traore/">Ibrahim Traoré</a></h3>' in html
+    assert "<p>Models himself on <mark>Sankara</mark>.</p>" in html
+    assert f'<div class="provenance">{FACT}<p class="cite">From: {CITATION}</p></div>' in html
+    assert "Sankara Draft" not in html
+
+
+def test_search_partial_under_htmx(client, paragraph):
+    html = html_of(get(client, "/search/", htmx=True, q="Wagner arrived"))
+    assert_partial(html, '<p class="result-count">1 result for “Wagner arrived”.</p>')
+    assert '<h2 id="results-paragraphs">Article paragraphs <span class="count">(1)</span></h2>' in html
+    assert '<h3><a href="/briefing/#the-wagner-transition-p3">The Wagner Transition, paragraph 3</a></h3>' in html
+    assert '<p class="cite">From: <a href="/briefing/#the-wagner-transition-p3">' in html
+
+
+def test_search_with_no_match_and_with_a_bad_query(client):
+    assert "Nothing matches. Try fewer words, or another spelling." in html_of(get(client, "/search/", q="zzzz"))
+    html = html_of(get(client, "/search/", htmx=True, status=400, q="y" * 300))
+    assert_partial(html, '<div class="alert" role="alert"><p><strong>Please check your search:</strong></p>')
+    assert "<li>Keep the search to 200 characters or fewer.</li>" in html
+
+
+# --- Query counts: the same for one row as for many -----------------------------------------------
+
+
+def _count(client, django_assert_num_queries, url, expected, **params):
+    with django_assert_num_queries(expected):
+        get(client, url, **params)
+
+
+@pytest.mark.parametrize(
+    ("url", "factory", "expected"),
+    [
+        ("/leaders/", lambda: LeaderFactory(), 2),
+        ("/leaders/compare/", lambda: LeaderFactory(), 2),
+        ("/timeline/", lambda: TimelineEventFactory(), 6),
+        ("/figures/", lambda: KeyFigureFactory(country=CountryFactory(), actor=ActorFactory()), 2),
+        ("/actors/", lambda: ActorFactory(), 3),
+        ("/glossary/", lambda: ConceptFactory(), 2),
+        ("/faq/", lambda: FaqEntryFactory(), 2),
+        ("/sources/", lambda: SourceReferenceFactory(), 2),
+        ("/", lambda: CountryFactory(), 2),
+    ],
+)
+def test_list_pages_have_a_fixed_query_count(client, django_assert_num_queries, url, factory, expected):
+    factory()
+    _count(client, django_assert_num_queries, url, expected)
+    for _ in range(4):
+        factory()
+    _count(client, django_assert_num_queries, url, expected)
+
+
+def test_timeline_with_filters_has_a_fixed_query_count(client, django_assert_num_queries, events):
+    mali = events["coup"].countries.get()
+    params = {"country": "mali", "actor": "wagner", "year_from": "2014", "year_to": "2024"}
+    _count(client, django_assert_num_queries, "/timeline/", 8, **params)
+    for number in range(4):
+        event = TimelineEventFactory(date=datetime.date(2021, 1, number + 1))
+        event.countries.set([mali])
+        event.actors.set(events["wagner"].actors.all())
+    _count(client, django_assert_num_queries, "/timeline/", 8, **params)
+
+
+def test_reader_has_a_fixed_query_count(client, django_assert_num_queries, paragraph):
+    TakeawayFactory(section=paragraph.section)
+    _count(client, django_assert_num_queries, "/briefing/", 5)
+    for number in range(4):
+        section = SectionFactory(number=20 + number, slug=f"more-{number}")
+        ParagraphFactory.create_batch(3, section=section)
+        TakeawayFactory.create_batch(2, section=section)
+    _count(client, django_assert_num_queries, "/briefing/", 5)
+
+
+def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries, events, paragraph):
+    mali = events["coup"].countries.get()
+    wagner = events["wagner"].actors.get()
+    leader = LeaderFactory(slug="goita", country=mali)
+    leader.related.set([LeaderFactory()])
+    KeyFigureFactory(country=mali, actor=wagner)
+    ActorFactory().countries.set([mali])
+    _count(client, django_assert_num_queries, "/leaders/goita/", 3)
+    _count(client, django_assert_num_queries, "/countries/mali/", 12)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 9)
+    leader.related.set(LeaderFactory.create_batch(3))
+    for _ in range(3):
+        LeaderFactory(country=mali)
+        KeyFigureFactory(country=mali, actor=wagner)
+        event = TimelineEventFactory()
+        event.countries.set([mali])
+        event.actors.set([wagner])
+        ActorFactory().countries.set([mali])
+    _count(client, django_assert_num_queries, "/leaders/goita/", 3)
+    _count(client, django_assert_num_queries, "/countries/mali/", 12)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 9)
+
+
+def test_search_has_a_fixed_query_count(client, django_assert_num_queries):
+    ConceptFactory(term="Legitimacy one")
+    _count(client, django_assert_num_queries, "/search/", 9, q="legitimacy")
+    ConceptFactory.create_batch(4, definition="More legitimacy.")
+    _count(client, django_assert_num_queries, "/search/", 9, q="legitimacy")
+
+
+# --- htmx switching, history, Vary ----------------------------------------------------------------
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, events):
+    response = client.get(
+        "/timeline/", {"country": "mali"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    html = html_of(response)
+    assert html.startswith("<!doctype html>")
+    assert '<div id="timeline-results" class="results">' in html
+
+
+@pytest.mark.parametrize("url", ["/", "/briefing/", "/leaders/", "/timeline/", "/faq/", "/search/", "/glossary/"])
+def test_pages_vary_on_hx_request(client, url, paragraph):
+    response = get(client, url)
+    assert "HX-Request" in response["Vary"]
+
+
+# --- Security, markup hygiene, assets ---------------------------------------------------------------
+
+
+@pytest.fixture
+def everything(paragraph, heads, events, faqs):
+    KeyFigureFactory(label="Troops", slug="troops")
+    ConceptFactory(term="Mirage", slug="mirage")
+    SourceReferenceFactory(title="ACLED", slug="acled", url="https://acleddata.com/")
+    TakeawayFactory(section=paragraph.section, slug="one-takeaway")
+
+
+ALL_PAGES = [
+    "/",
+    "/briefing/",
+    "/leaders/",
+    "/leaders/compare/",
+    "/leaders/ibrahim-traore/",
+    "/timeline/",
+    "/timeline/?year_from=abc",
+    "/figures/",
+    "/actors/",
+    "/actors/wagner/",
+    "/countries/mali/",
+    "/glossary/",
+    "/faq/",
+    "/faq/?q=wagner",
+    "/sources/",
+    "/search/",
+    "/search/?q=wagner",
+    "/accounts/login/",
+    "/no-such-page/",
+]
+
+
+def assert_no_inline_code(html, url):
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+    assert "<style" not in html, url
+    assert not re.search(r"\sstyle=", html), url
+    assert not re.search(r"\son[a-z]+=", html), url
+    assert "hx-on" not in html, url
+    assert "javascript:" not in html, url
+
+
+def test_pages_have_no_inline_scripts_styles_or_handlers(client, everything):
+    for url in ALL_PAGES:
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        assert_no_inline_code(html_of(response), url)
+        partial = client.get(url, **HTMX)
+        assert_no_inline_code(html_of(partial), url)
+
+
+def test_pages_send_a_strict_content_security_policy(client, everything):
+    for url in ALL_PAGES:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy, url
+        assert "script-src 'self'" in policy, url
+        assert "style-src 'self'" in policy, url
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, url
+
+
+def test_htmx_comes_bundled_and_is_configured_for_the_policy(client):
+    html = html_of(get(client, "/"))
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/django_htmx/htmx-2.min.js" defer>']
+    assert (
+        '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": false, '
+        '"allowScriptTags": false, "refreshOnHistoryMiss": true, "responseHandling": ['
+    ) in html
+    assert '{"code": "400", "swap": true, "error": false}' in html
+    assert '<link rel="stylesheet" href="/static/css/sahel.css">' in html
+    assert re.search(r'<body hx-headers=\'\{"X-CSRFToken": "[A-Za-z0-9]+"\}\'>', html)
+    assert '<a class="skip-link" href="#main">Skip to main content</a>' in html
+    assert '<main id="main" class="wrap" tabindex="-1">' in html
+
+
+@override_settings(DEBUG=True)
+def test_in_debug_django_htmx_adds_its_error_helper_script(client):
+    scripts = re.findall(r"<script[^>]*>", html_of(get(client, "/")))
+    assert scripts == [
+        '<script src="/static/django_htmx/htmx-2.min.js" defer>',
+        '<script src="/static/django_htmx/django-htmx.js" data-debug="True" defer>',
+    ]
+
+
+def test_first_load_of_the_heaviest_page_fits_the_budget(client):
+    import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+    assets = 0
+    for name in ("css/sahel.css", "django_htmx/htmx-2.min.js"):
+        assets += len(gzip.compress(Path(finders.find(name)).read_bytes()))
+    pages = [
+        "/",
+        "/briefing/",
+        "/leaders/",
+        "/leaders/compare/",
+        "/leaders/ibrahim-traore/",
+        "/timeline/",
+        "/figures/",
+        "/actors/",
+        "/glossary/",
+        "/faq/",
+        "/sources/",
+        "/search/?q=russia",
+    ]
+    pages += [reverse("briefings:country-detail", args=[slug]) for slug in ("mali", "burkina-faso", "niger")]
+    sizes = {url: len(gzip.compress(get(client, url).content)) for url in pages}
+    heaviest = max(sizes, key=sizes.get)
+    assert sizes[heaviest] + assets < 60 * 1024, (heaviest, sizes[heaviest], assets)
+
+
+def test_every_citation_of_the_real_content_lands_on_an_element_of_its_page(client):
+    import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+    pages = {url: html_of(get(client, url)) for url in ("/briefing/", "/faq/", "/sources/")}
+    for url in ("/timeline/", "/figures/", "/glossary/", "/actors/", "/leaders/", "/faq/", "/sources/", "/briefing/"):
+        html = pages.get(url) or html_of(get(client, url))
+        links = re.findall(r'<a href="(/briefing/|/faq/|/sources/)#([\w-]+)">[^<]+, paragraph \d+</a>', html)
+        assert links, url
+        for page, anchor in links:
+            assert f'id="{anchor}"' in pages[page], (url, page, anchor)
+
+
+# --- Accounts and error pages ---------------------------------------------------------------------
+
+
+def test_sign_in_and_out(client):
+    user = student(username="amina")
+    login = html_of(get(client, "/accounts/login/"))
+    assert '<label for="id_username">Username</label>' in login
+    assert '<label for="id_password">Password</label>' in login
+    response = client.post("/accounts/login/", {"username": "amina", "password": "correct horse battery staple"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Signed in as <strong>amina</strong>" in html_of(get(client, "/"))
+    logged_out = client.post("/accounts/logout/")
+    assert logged_out.status_code == 200
+    assert "<h1>You have signed out</h1>" in html_of(logged_out)
+    assert '<a class="button" href="/accounts/login/">Sign in again</a>' in html_of(logged_out)
+    assert "Signed in as" not in html_of(get(client, "/"))
+    assert not user.is_anonymous
+
+
+def test_a_wrong_password_is_explained(client):
+    student(username="amina")
+    response = client.post("/accounts/login/", {"username": "amina", "password": "nope"})
+    assert response.status_code == 200
+    assert '<div class="alert" role="alert"><p>Please enter a correct username and password.' in html_of(response)
+
+
+def test_friendly_error_pages():
+    request = RequestFactory().get("/somewhere/")
+    request.user = None
+    not_found = defaults.page_not_found(request, Exception("nope")).content.decode()
+    assert "<h1>We can't find that page</h1>" in not_found
+    denied = defaults.permission_denied(request, PermissionDenied()).content.decode()
+    assert "<h1>You can't open this page</h1>" in denied
+    bad = defaults.bad_request(request, SuspiciousOperation()).content.decode()
+    assert "<h1>We couldn't understand that request</h1>" in bad
+    broken = defaults.server_error(request)
+    assert broken.status_code == 500
+    assert "<h1>Something went wrong on our side</h1>" in broken.content.decode()
+    assert_no_inline_code(broken.content.decode(), "500")
