@@ -20,7 +20,6 @@ from .models import (
     Section,
     SectionKind,
     SourceReference,
-    StatementKind,
     Takeaway,
     TimelineEvent,
 )
@@ -48,16 +47,6 @@ def _with_page_anchors(items, section_kind):
                 claimed.add(paragraph.anchor)
                 item.page_anchors.append(paragraph.anchor)
     return items
-
-
-def _with_kinds(groups):
-    """Give each search hit the key of its kind of statement, for the kind label's colour."""
-    kinds = {str(label): value for value, label in StatementKind.choices}
-    for group in groups:
-        for hit in group.hits:
-            if not getattr(hit, "kind", ""):
-                hit.kind = kinds.get(str(hit.kind_label), "")
-    return groups
 
 
 def _events():
@@ -242,7 +231,7 @@ def search(request):
     form = TextQueryForm(request.GET, label=_("Search everything"))
     if form.is_valid():
         query = form.cleaned_data["q"]
-        groups = _with_kinds(search_content(query)) if query else []
+        groups = search_content(query) if query else []
         status = 200
     else:
         query, groups, status = "", [], 400

@@ -936,3 +936,13 @@ def test_friendly_error_pages():
     assert broken.status_code == 500
     assert "<h1>Something went wrong on our side</h1>" in broken.content.decode()
     assert_no_inline_code(broken.content.decode(), "500")
+
+
+def test_csrf_failure_page_is_ours_and_has_no_inline_styles():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "a", "password": "b"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>This form has expired</h1>" in html
+    assert "style=" not in html and "<style" not in html
