@@ -180,6 +180,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "StatementKindEnum": "briefings.models.StatementKind",
+        "SectionKindEnum": "briefings.models.SectionKind",
+        "DatePrecisionEnum": "briefings.models.DatePrecision",
+        "PublicationStatusEnum": "briefings.models.Status",
+    },
 }
 
 # Content-Security-Policy (django-csp 4): no inline scripts or styles, nothing from elsewhere.

@@ -1,0 +1,319 @@
+"""Read-only serializers of the API: published content with its citations back to the reader.
+
+Every derived item says what kind of statement it is (``kind``, ``kind_label``) and cites the
+paragraphs it comes from; each citation links to that paragraph in the reader. The viewsets load
+relations with the visibility of the request (published only, or drafts for staff), so the
+serializers never query.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    Actor,
+    Concept,
+    Country,
+    DatePrecision,
+    FaqEntry,
+    KeyFigure,
+    Leader,
+    Paragraph,
+    Section,
+    SourceReference,
+    StatementKind,
+    TimelineEvent,
+)
+from .search import MAX_QUERY_LENGTH
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    """A paragraph of the article that an item cites, with a link to it in the reader."""
+
+    section = serializers.CharField(source="section.slug", help_text=_("Slug of the paragraph's section."))
+    paragraph = serializers.IntegerField(source="number", help_text=_("Position of the paragraph in its section."))
+    label = serializers.CharField(help_text=_("Human citation, such as “The Wagner Transition, paragraph 3”."))
+    url = serializers.SerializerMethodField(help_text=_("The paragraph in the reader."))
+    excerpt = serializers.CharField(help_text=_("The start of the paragraph's text."))
+
+    class Meta:
+        model = Paragraph
+        fields = ["anchor", "section", "paragraph", "label", "url", "excerpt"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, paragraph):
+        return _absolute(self.context.get("request"), paragraph.get_absolute_url())
+
+
+class ParagraphSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("The paragraph in the reader."))
+
+    class Meta:
+        model = Paragraph
+        fields = ["anchor", "number", "text", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, paragraph):
+        return _absolute(self.context.get("request"), paragraph.get_absolute_url())
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="section-detail", lookup_field="slug")
+    kind_label = serializers.CharField(source="get_kind_display")
+    url = serializers.SerializerMethodField(help_text=_("The section in the reader."))
+    paragraphs = ParagraphSerializer(many=True)
+
+    class Meta:
+        model = Section
+        fields = ["slug", "number", "title", "kind", "kind_label", "url", "api_url", "paragraphs"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, section):
+        return _absolute(self.context.get("request"), section.get_absolute_url())
+
+
+class RefSerializer(serializers.Serializer):
+    """Another item, named: its slug (for the API and filters) and its name."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class DerivedItemSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", help_text=_("The kind of statement, in words."))
+    citations = CitationSerializer(many=True, help_text=_("Paragraphs of the article this item comes from."))
+    url = serializers.SerializerMethodField(help_text=_("The item in the reader."))
+
+    common_fields = ["slug", "url", "api_url", "status", "kind", "kind_label", "position", "citations"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item):
+        return _absolute(self.context.get("request"), item.get_absolute_url())
+
+    def visible_ref(self, item):
+        """``item`` if the request may see it (published, or drafts for a staff editor), else None."""
+        if item is None or not (item.is_published() or self.context.get("drafts")):
+            return None
+        return item
+
+
+class CountrySerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="slug")
+
+    class Meta:
+        model = Country
+        fields = [*DerivedItemSerializer.common_fields, "name", "regime", "coup_years", "summary"]
+
+
+class ActorSerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="actor-detail", lookup_field="slug")
+    actor_type_label = serializers.CharField(source="get_actor_type_display")
+    countries = RefSerializer(many=True)
+
+    class Meta:
+        model = Actor
+        fields = [
+            *DerivedItemSerializer.common_fields,
+            "name",
+            "short_name",
+            "actor_type",
+            "actor_type_label",
+            "summary",
+            "countries",
+        ]
+
+
+class FieldKindSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=StatementKind.choices)
+    kind_label = serializers.CharField()
+
+
+class LeaderFieldKindsSerializer(serializers.Serializer):
+    """The kind of statement of each profile field (``kind`` classifies the summary)."""
+
+    path_to_power = FieldKindSerializer()
+    background = FieldKindSerializer()
+    outlook = FieldKindSerializer()
+    key_quote = FieldKindSerializer()
+
+
+class LeaderSerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="leader-detail", lookup_field="slug")
+    role_label = serializers.CharField(source="get_role_display")
+    country = serializers.SerializerMethodField()
+    related = RefSerializer(many=True, help_text=_("People the article sets beside this one."))
+    field_kinds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Leader
+        fields = [
+            *DerivedItemSerializer.common_fields,
+            "name",
+            "rank",
+            "role",
+            "role_label",
+            "country",
+            "office",
+            "path_to_power",
+            "power_year",
+            "background",
+            "outlook",
+            "key_quote",
+            "summary",
+            "related",
+            "field_kinds",
+        ]
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_country(self, leader):
+        country = self.visible_ref(leader.country)
+        return RefSerializer(country).data if country else None
+
+    @extend_schema_field(LeaderFieldKindsSerializer)
+    def get_field_kinds(self, leader):
+        return {name: {"kind": kind.value, "kind_label": kind.label} for name, kind in Leader.FIELD_KINDS.items()}
+
+
+class TimelineEventSerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="timelineevent-detail", lookup_field="slug")
+    end_precision = serializers.SerializerMethodField(help_text=_("Precision of the end date; null unless a span."))
+    date_label = serializers.CharField(help_text=_("The date (or span) as the reader shows it."))
+    is_span = serializers.BooleanField()
+    countries = RefSerializer(many=True)
+    actors = RefSerializer(many=True)
+
+    class Meta:
+        model = TimelineEvent
+        fields = [
+            *DerivedItemSerializer.common_fields,
+            "title",
+            "date",
+            "precision",
+            "end_date",
+            "end_precision",
+            "date_label",
+            "is_span",
+            "summary",
+            "countries",
+            "actors",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=DatePrecision.choices, allow_null=True))
+    def get_end_precision(self, event):
+        return event.end_precision if event.is_span else None
+
+
+class KeyFigureSerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="keyfigure-detail", lookup_field="slug")
+    display_value = serializers.CharField(
+        help_text=_("The value as the reader shows it, such as “about 1,500 troops”.")
+    )
+    country = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeyFigure
+        fields = [
+            *DerivedItemSerializer.common_fields,
+            "label",
+            "value",
+            "value_high",
+            "unit",
+            "qualifier",
+            "display_value",
+            "context",
+            "year",
+            "country",
+            "actor",
+        ]
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_country(self, figure):
+        country = self.visible_ref(figure.country)
+        return RefSerializer(country).data if country else None
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_actor(self, figure):
+        actor = self.visible_ref(figure.actor)
+        return RefSerializer(actor).data if actor else None
+
+
+class ConceptSerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="concept-detail", lookup_field="slug")
+
+    class Meta:
+        model = Concept
+        fields = [*DerivedItemSerializer.common_fields, "term", "definition", "in_the_article"]
+
+
+class FaqEntrySerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="faqentry-detail", lookup_field="slug")
+
+    class Meta:
+        model = FaqEntry
+        fields = [*DerivedItemSerializer.common_fields, "question", "answer"]
+
+
+class SourceReferenceSerializer(DerivedItemSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="sourcereference-detail", lookup_field="slug")
+    link = serializers.SerializerMethodField(help_text=_("Where to read the source; null when the article gives none."))
+
+    class Meta:
+        model = SourceReference
+        fields = [*DerivedItemSerializer.common_fields, "title", "description", "link"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_link(self, source):
+        return source.url or None
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    """The query string of a search."""
+
+    q = serializers.CharField(max_length=MAX_QUERY_LENGTH, trim_whitespace=False)
+
+    def validate_q(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("Type at least one word to search for."))
+        return value
+
+
+class SearchHitSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    snippet = serializers.CharField(help_text=_("The matching passage."))
+    url = serializers.SerializerMethodField(help_text=_("The item in the reader."))
+    kind_label = serializers.CharField(help_text=_("The kind of statement, in words; empty for article paragraphs."))
+    citation = CitationSerializer(allow_null=True, help_text=_("The paragraph the item comes from."))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, hit):
+        return _absolute(self.context.get("request"), hit.url)
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("What the hits are: leaders, events, figures, concepts, ..."))
+    label = serializers.CharField()
+    hits = SearchHitSerializer(many=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    count = serializers.IntegerField(help_text=_("Number of hits over all groups."))
+    groups = SearchGroupSerializer(many=True)
+
+
+# --- Errors, for the schema -----------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a 403 or 404 answer."""
+
+    detail = serializers.CharField()
