@@ -160,9 +160,10 @@ BRIEFING_SOURCE = BASE_DIR / "briefings" / "content" / "sahel-sovereignty-mirage
 BRIEFING_PACK = BASE_DIR / "briefings" / "content" / "pack"
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate challenge makes failed authentication a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -762,14 +762,13 @@ def test_a_student_token_does_not_unlock_drafts(drafts):
     assert slugs(client.get("/api/v1/leaders/", {"status": "draft"})) == ["shown"]
 
 
-def test_an_invalid_token_is_a_403(client):
-    # Session authentication comes first in the settings and has no WWW-Authenticate challenge, so
-    # DRF answers 403 rather than 401.
+def test_an_invalid_token_is_a_401_with_a_challenge(client):
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
 
     response = client.get("/api/v1/leaders/")
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "Invalid token."}
 
 
