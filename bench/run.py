@@ -37,7 +37,8 @@ URLS = [
     "/glossary/",
     "/faq/?q=wagner",
     "/search/?q=gold",
-    "/api/v1/timeline-events/",
+    "/api/v1/timeline/",
+    "/api/v1/sections/",
     "/api/v1/leaders/",
     "/api/v1/search/?q=gold",
 ]
