@@ -1,0 +1,326 @@
+"""Browser tests: Playwright (pytest-playwright) drives Debian's Chromium against a live Django server.
+
+Every test here is marked ``browser``. Without /usr/bin/chromium or axe-core the tests are skipped,
+unless ``REQUIRE_BROWSER=1`` (CI), where they fail. Pages are opened through the ``browse`` fixture,
+which loads the real briefing and its content pack into the live server's database, fails the test on
+any console error, uncaught page error or Content-Security-Policy violation, runs axe-core, and saves
+a full-page screenshot of every open page to test-results/ when a test fails.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
+
+from briefings.actions import import_briefing
+
+BROWSER_TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BROWSER_TESTS_DIR.parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+FAILURE_SCREENSHOTS_DIR = PROJECT_DIR / "test-results"
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
+
+BODY_BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# axe-core is evaluated through the DevTools protocol, which the page's CSP does not govern, so the
+# pages keep their real policy and nothing is injected that the site itself would have to allow.
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    helpUrl: violation.helpUrl,
+    nodes: violation.nodes.map((node) => ({
+      target: node.target.map(String).join(" >>> "),
+      html: node.html.slice(0, 200),
+      summary: node.failureSummary,
+    })),
+  }));
+}"""
+
+# The page's width against the layout viewport, and the outermost elements that stick out of it.
+# Content inside a scroll container (a wide table in an overflow-x wrapper) cannot widen the page.
+MEASURE_OVERFLOW = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const clipped = (element) => {
+    for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const offenders = [];
+  if (root.scrollWidth > width) {
+    for (const element of document.body.querySelectorAll("*")) {
+      const right = element.getBoundingClientRect().right;
+      if (right > width + 0.5 && !clipped(element) && !offenders.some((outer) => outer.contains(element))) {
+        offenders.push(element);
+      }
+    }
+  }
+  const describe = (element) => {
+    const id = element.id ? `#${element.id}` : "";
+    const classes = [...element.classList].map((name) => `.${name}`).join("");
+    const right = Math.round(element.getBoundingClientRect().right);
+    return `<${element.tagName.toLowerCase()}${id}${classes}> ends at ${right}px`;
+  };
+  return {
+    scrollWidth: root.scrollWidth,
+    clientWidth: width,
+    offenders: offenders.slice(0, 8).map(describe),
+  };
+}"""
+
+
+_reports_key = pytest.StashKey[dict]()
+
+
+def _is_browser_test(item):
+    return item.path.is_relative_to(BROWSER_TESTS_DIR)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _is_browser_test(item):
+            item.add_marker(pytest.mark.browser)
+            # The test database must exist; each module's ``site`` fixture commits the content it serves.
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if _is_browser_test(item):
+        item.stash.setdefault(_reports_key, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browser_tools():
+    """Skip (or, with REQUIRE_BROWSER=1, fail) when Chromium or axe-core is not installed."""
+    missing = []
+    if not CHROMIUM.is_file():
+        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    if not AXE_JS.is_file():
+        missing.append(f"axe-core at {AXE_JS} (npm ci)")
+    if missing:
+        message = "The browser tests need " + " and ".join(missing) + "."
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " REQUIRE_BROWSER=1 makes this a failure.", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """pytest-playwright's Playwright, and the database connections opened while it ran closed at the end.
+
+    Between calls, Playwright's sync API marks its asyncio loop as running in this thread, so Django
+    keeps this thread's connections in a separate (async) store meanwhile, one that the database
+    teardown, which runs after Playwright has stopped, does not see. Left open, such a connection
+    (from these tests or from any test after them in the same worker) keeps PostgreSQL from dropping
+    the test database.
+    """
+    yield playwright
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def axe_source(browser_tools):
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The address of a live server whose database holds the real article and content pack.
+
+    pytest-django's ``live_server`` makes every test transactional: the database is flushed after each
+    test, so the content (about two seconds to import) would be imported again for every page. These
+    tests only read it, so each module imports it once, committed so that the server thread sees it on
+    PostgreSQL too, and runs its own server thread. Afterwards the database is put back exactly as it
+    was (a flush would also drop the migrations' data, such as the role groups, that tests which run
+    later in the same worker rely on). Each test also runs in a transaction that is rolled back.
+    """
+    with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
+        import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+        server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(before)
+
+
+class Browsing:
+    """Opens pages on the live server and records everything the browser complains about."""
+
+    def __init__(self, *, base_url, new_context, axe_source):
+        self.base_url = base_url
+        self._new_context = new_context
+        self._axe_source = axe_source
+        self.pages = []
+        self.problems = []
+        self._expected_errors = set()  # (url, status) of documents opened expecting that status
+
+    def new_page(self, *, viewport=DESKTOP, phone=False, javascript=True, color_scheme="light"):
+        context = self._new_context(
+            base_url=self.base_url,
+            viewport=viewport,
+            is_mobile=phone,
+            has_touch=phone,
+            java_script_enabled=javascript,
+            color_scheme=color_scheme,
+        )
+        page = context.new_page()
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught error: {error}"))
+        self.pages.append(page)
+        return page
+
+    def open(self, path, *, status=200, **options):
+        """A new page at ``path``; asserts the status (an expected error status is not a console error)."""
+        page = self.new_page(**options)
+        if status != 200:
+            self._expected_errors.add((f"{self.base_url}{path}", status))
+        response = page.goto(path)
+        assert response is not None, f"No response for {path}"
+        assert response.status == status, f"{path} answered {response.status}, not {status}"
+        return page
+
+    def _console(self, page, message):
+        if message.type != "error" and "Content Security Policy" not in message.text:
+            return
+        location = message.location.get("url") or page.url
+        if any(
+            location == url
+            and message.text.startswith(f"Failed to load resource: the server responded with a status of {status} ")
+            for url, status in self._expected_errors
+        ):
+            return
+        self.problems.append(f"{page.url}: console {message.type} ({location}): {message.text}")
+
+    def assert_accessible(self, page, label=""):
+        """axe-core on the page as it is now: zero violations."""
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(self._axe_source)
+        violations = page.evaluate(RUN_AXE)
+        if violations:
+            raise AssertionError(_describe_violations(page, label, violations))
+
+    def assert_fits_width(self, page):
+        """No horizontal page scrolling at the current viewport width."""
+        width = page.viewport_size["width"]
+        measure = page.evaluate(MEASURE_OVERFLOW)
+        assert measure["clientWidth"] == width, (
+            f"{page.url}: the layout viewport is {measure['clientWidth']}px wide on a {width}px screen"
+        )
+        assert measure["scrollWidth"] <= width, (
+            f"{page.url} scrolls sideways at {width}px: the page is {measure['scrollWidth']}px wide; "
+            + "; ".join(measure["offenders"])
+        )
+
+    def check_page(self, path):
+        """The page on a desktop and on phones, light and dark, then without JavaScript.
+
+        It answers 200 with one non-empty <h1> and a "… · Sahel Learn" title, has no axe-core violation
+        in either colour scheme at either size, has a dark colour scheme, does not scroll sideways at
+        390 or 360 px, and renders the same heading with JavaScript off.
+        """
+        desktop = self.open(path, viewport=DESKTOP)
+        heading = desktop.locator("h1")
+        expect(heading).to_have_count(1)
+        expect(heading).to_be_visible()
+        title = heading.inner_text().strip()
+        assert title, f"{path}: the <h1> is empty"
+        assert desktop.title().endswith(" · Sahel Learn"), f"{path}: the <title> is {desktop.title()!r}"
+        self.assert_fits_width(desktop)
+        self.assert_accessible(desktop, "(desktop, light)")
+        light_background = desktop.evaluate(BODY_BACKGROUND)
+        desktop.emulate_media(color_scheme="dark")
+        assert desktop.evaluate(BODY_BACKGROUND) != light_background, f"{path} has no dark colour scheme"
+        self.assert_accessible(desktop, "(desktop, dark)")
+
+        phone = self.open(path, viewport=PHONE, phone=True)
+        self.assert_fits_width(phone)
+        self.assert_accessible(phone, "(phone, light)")
+        phone.emulate_media(color_scheme="dark")
+        self.assert_accessible(phone, "(phone, dark)")
+        phone.set_viewport_size(SMALL_PHONE)
+        self.assert_fits_width(phone)
+
+        without_javascript = self.open(path, viewport=DESKTOP, javascript=False)
+        expect(without_javascript.locator("h1")).to_have_text(title)
+
+    def screenshot_all(self, name):
+        FAILURE_SCREENSHOTS_DIR.mkdir(exist_ok=True)
+        saved = []
+        for number, page in enumerate(self.pages, start=1):
+            if page.is_closed():
+                continue
+            suffix = "" if len(self.pages) == 1 else f"-{number}"
+            path = FAILURE_SCREENSHOTS_DIR / f"{name}{suffix}.png"
+            page.screenshot(path=path, full_page=True)
+            saved.append(str(path))
+        return saved
+
+
+def _describe_violations(page, label, violations):
+    lines = [f"axe-core found {len(violations)} violation(s) on {page.url} {label}".rstrip() + ":"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"][:5]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {node['target']}  {node['html']}\n      {summary}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    ... and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def browse(request, site, new_context, axe_source):
+    """Pages on the live server; console errors and CSP violations fail the test, failures are screenshot."""
+    browsing = Browsing(base_url=site, new_context=new_context, axe_source=axe_source)
+    yield browsing
+    reports = request.node.stash.get(_reports_key, {})
+    failed = any(report.failed for report in reports.values())
+    name = re.sub(r"[^\w.-]+", "-", f"{request.node.path.stem}-{request.node.name}").strip("-")
+    if not (failed or browsing.problems):
+        return
+    saved = browsing.screenshot_all(name)
+    request.node.add_report_section("teardown", "screenshots", "\n".join(saved))
+    problems = "\n".join(f"- {problem}" for problem in browsing.problems)
+    if failed:
+        if problems:
+            request.node.add_report_section("teardown", "browser errors", problems)
+        return
+    pytest.fail(
+        f"The browser reported errors (console errors, page errors or CSP violations):\n{problems}", pytrace=False
+    )

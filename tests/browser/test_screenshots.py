@@ -1,0 +1,44 @@
+"""Screenshots for the README: ``SCREENSHOTS_DIR=docs/screenshots pytest tests/browser/test_screenshots.py``.
+
+Skipped unless SCREENSHOTS_DIR is set. Each page is shot at a desktop size (1280 × 900, the first screen
+only) and a phone size (390 × 844), in the light colour scheme, named like home-desktop.png.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import DESKTOP, PHONE
+
+SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
+
+PAGES = {
+    "home": "/",
+    "reader": "/briefing/",
+    "leader": "/leaders/ibrahim-traore/",
+    "leader-comparison": "/leaders/compare/",
+    "timeline": "/timeline/",
+    "search": "/search/?q=gold",
+    "faq": "/faq/",
+}
+
+
+@pytest.mark.skipif(not SCREENSHOTS_DIR, reason="set SCREENSHOTS_DIR to write the README screenshots")
+def test_readme_screenshots(browse):
+    folder = Path(SCREENSHOTS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    for size, options in {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "phone": True}}.items():
+        page = browse.new_page(**options)
+        for name, path in PAGES.items():
+            response = page.goto(path)
+            assert response.status == 200, f"{path} answered {response.status}"
+            expect(page.locator("h1")).to_be_visible()
+            page.screenshot(path=folder / f"{name}-{size}.png", animations="disabled", caret="hide")
+    for name in PAGES:
+        for size, viewport in {"desktop": DESKTOP, "phone": PHONE}.items():
+            header = (folder / f"{name}-{size}.png").read_bytes()[:24]
+            assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{name}-{size}.png is not a PNG"
+            width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+            assert (width, height) == (viewport["width"], viewport["height"]), f"{name}-{size}.png is {width}x{height}"
