@@ -946,3 +946,9 @@ def test_csrf_failure_page_is_ours_and_has_no_inline_styles():
     assert response.status_code == 403
     assert "<h1>This form has expired</h1>" in html
     assert "style=" not in html and "<style" not in html
+
+
+def test_favicon_is_served_at_the_root(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
