@@ -10,7 +10,7 @@ views, only they, add the nonce to the policy. Redoc needs a little more, for it
   reach it: that stylesheet's hash (Redoc 2.5.4, drf-spectacular-sidecar 2026.10.1);
 - its search index runs in a Web Worker made from a blob: URL.
 Nothing else is loosened: no 'unsafe-inline', no other origin. (Redoc's footer logo from its CDN
-stays blocked, and Redoc hides it.)
+is never requested: static/api/redoc.js keeps its address from the <img>.)
 """
 
 from csp.constants import NONCE

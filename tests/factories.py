@@ -62,9 +62,10 @@ class SectionFactory(factory.django.DjangoModelFactory):
         model = models.Section
 
     briefing = factory.SubFactory(BriefingFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    title = factory.Sequence(lambda n: f"Section {n + 1}")
-    slug = factory.Sequence(lambda n: f"section-{n + 1}")
+    # Far from the small numbers tests give their own sections, which share the one briefing.
+    number = factory.Sequence(lambda n: n + 101)
+    title = factory.Sequence(lambda n: f"Section {n + 101}")
+    slug = factory.Sequence(lambda n: f"section-{n + 101}")
     kind = models.SectionKind.BODY
 
 
