@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 
 import nh3
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -467,8 +468,18 @@ class Leader(DerivedItem):
         verbose_name = _("leader")
         verbose_name_plural = _("leaders")
 
+    # Slugs that the leaders' URLs use for pages of their own.
+    RESERVED_SLUGS = frozenset({"compare"})
+
     def __str__(self):
         return f"{self.rank} {self.name}".strip()
+
+    def clean(self):
+        super().clean()
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is the address of another page; choose another slug.") % {"slug": self.slug}}
+            )
 
     def get_absolute_url(self):
         return reverse("briefings:leader-detail", args=[self.slug])
@@ -562,8 +573,6 @@ class TimelineEvent(DerivedItem):
         return f"{self.date_label}: {self.title}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.end_date and self.date and self.end_date < self.date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
@@ -635,8 +644,6 @@ class KeyFigure(DerivedItem):
         return f"{self.display_value} — {self.label}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.value_high is not None and self.value is not None and self.value_high < self.value:
             raise ValidationError({"value_high": _("The upper value must not be below the value.")})

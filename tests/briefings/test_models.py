@@ -142,3 +142,11 @@ def test_leader_field_kinds_are_fixed():
         "outlook": "analysis",
         "key_quote": "claim",
     }
+
+
+def test_a_leader_cannot_take_the_comparison_pages_slug():
+    leader = LeaderFactory()
+    leader.slug = "compare"
+    with pytest.raises(ValidationError) as caught:
+        leader.full_clean()
+    assert caught.value.message_dict["slug"] == ["“compare” is the address of another page; choose another slug."]
