@@ -196,7 +196,7 @@ class _Importer:
 
     def import_article(self):
         parsed = parse_article(read_source(self.article_path), path=self.article_path)
-        briefing = Briefing.objects.filter(slug=parsed.slug).first()
+        briefing = Briefing.objects.filter(slug=parsed.slug).first() or self._retitled_briefing(parsed)
         if briefing is None:
             briefing = Briefing.objects.create(
                 slug=parsed.slug,
@@ -217,12 +217,33 @@ class _Importer:
             self.report.counts["paragraphs"] = Counter(unchanged=len(self.paragraphs))
             return parsed
         else:
-            briefing.title, briefing.standfirst = parsed.title, parsed.standfirst
+            briefing.slug, briefing.title, briefing.standfirst = parsed.slug, parsed.title, parsed.standfirst
             briefing.full_text, briefing.checksum, briefing.imported_at = parsed.full_text, parsed.checksum, self.now
             briefing.save()
             self.report.add("briefing", "updated")
         self._sync_sections(briefing, parsed)
         return parsed
+
+    def _retitled_briefing(self, parsed):
+        """The briefing that already holds most of these paragraphs: the same article under a changed title.
+
+        Paragraph anchors are unique across briefings, so a different article whose anchors collide with
+        an existing briefing's cannot be imported beside it: that is a clear error, not a crash.
+        """
+        anchors = [section.anchor(paragraph) for section in parsed.sections for paragraph in section.paragraphs]
+        held = Counter(
+            Paragraph.objects.filter(anchor__in=anchors).values_list("section__briefing_id", flat=True)
+        ).most_common()
+        if not held:
+            return None
+        owner = Briefing.objects.get(pk=held[0][0])
+        if held[0][1] * 2 > len(anchors):
+            return owner
+        raise BriefingFormatError(
+            f"{sum(count for _, count in held)} of its paragraph anchors are already used by the briefing "
+            f"“{owner.title}”; rename the clashing section headings",
+            path=self.article_path,
+        )
 
     def _sync_sections(self, briefing, parsed):
         existing_sections = {s.slug: s for s in briefing.sections.all()}

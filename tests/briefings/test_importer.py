@@ -366,3 +366,35 @@ def test_import_from_a_copied_pack_folder(tmp_path, article_path, pack_dir):
     shutil.copytree(pack_dir, copy)
     import_briefing(article_path=article_path, pack_dir=copy)
     assert Leader.objects.published().count() >= 6
+
+
+def test_a_retitled_article_updates_its_briefing_instead_of_adding_one(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack)
+    article.write_text(ARTICLE.replace("A Small Article", "A Small Article, Revised"), encoding="utf-8")
+
+    report = import_briefing(article_path=article, pack_dir=pack)
+
+    briefing = Briefing.objects.get()
+    assert (briefing.title, briefing.slug) == ("A Small Article, Revised", "a-small-article-revised")
+    assert report.counts["briefing"]["updated"] == 1
+    assert Paragraph.objects.count() == 4
+
+
+def test_a_different_article_with_clashing_anchors_is_a_clear_error(small, tmp_path):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack)
+    other = tmp_path / "other.txt"
+    other.write_text(
+        "Another Article\nIts standfirst.\nOpening\nOne.\nMiddle\nTwo.\nEnding\nThree.\n"
+        "Frequently Asked Questions\nQ: Why? A: Because.\n",
+        encoding="utf-8",
+    )
+    before = counts()
+    with pytest.raises(BriefingFormatError) as caught:
+        import_briefing(article_path=other)
+    assert caught.value.message == (
+        "1 of its paragraph anchors are already used by the briefing “A Small Article”; "
+        "rename the clashing section headings"
+    )
+    assert counts() == before
