@@ -9,6 +9,8 @@ a full-page screenshot of every open page to test-results/ when a test fails.
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -174,9 +176,23 @@ def site(django_db_setup, django_db_blocker):
             yield server.url
         finally:
             server._live_server_modified_settings.disable()
+            _join_request_threads()
             server.stop()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
+
+
+def _join_request_threads(timeout=5.0):
+    """Let the live server's request threads finish closing their connections before it stops.
+
+    Django's request threads are daemons the server never joins; one still closing a keep-alive
+    connection when the server stops would use a database connection no longer shared with it.
+    """
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        target = getattr(thread, "_target", None)
+        if thread is not threading.current_thread() and getattr(target, "__name__", "") == "process_request_thread":
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 class Browsing:
