@@ -295,19 +295,34 @@ class _Importer:
                 paragraph = existing_paragraphs.get(anchor)
                 if paragraph is None:
                     paragraph = Paragraph.objects.create(
-                        section=section, number=parsed_paragraph.number, anchor=anchor, text=parsed_paragraph.text
+                        section=section,
+                        number=parsed_paragraph.number,
+                        anchor=anchor,
+                        text=parsed_paragraph.text,
+                        imported_text=parsed_paragraph.text,
                     )
                     self.report.add("paragraphs", "created")
                 else:
-                    changed = (paragraph.text, paragraph.number) != (parsed_paragraph.text, parsed_paragraph.number)
-                    paragraph.section, paragraph.number, paragraph.text = (
-                        section,
-                        parsed_paragraph.number,
-                        parsed_paragraph.text,
-                    )
-                    paragraph.save()
-                    self.report.add("paragraphs", "updated" if changed else "unchanged")
+                    self._update_paragraph(paragraph, section, parsed_paragraph)
                 self.paragraphs[anchor] = paragraph
+
+    def _update_paragraph(self, paragraph, section, parsed_paragraph):
+        """Renumber in place; take the new text unless an editor corrected this paragraph since import."""
+        keep_correction = paragraph.is_corrected_since_import() and paragraph.text != parsed_paragraph.text
+        changed_text = not keep_correction and paragraph.text != parsed_paragraph.text
+        changed = changed_text or paragraph.number != parsed_paragraph.number or paragraph.section_id != section.pk
+        paragraph.section, paragraph.number = section, parsed_paragraph.number
+        if not keep_correction:
+            paragraph.text = paragraph.imported_text = parsed_paragraph.text
+        paragraph.save()
+        if keep_correction:
+            self.report.add(
+                "paragraphs",
+                "skipped",
+                f"paragraphs “{paragraph.anchor}”: corrected by an editor since the last import",
+            )
+        else:
+            self.report.add("paragraphs", "updated" if changed else "unchanged")
 
     # -- generic upsert with editor protection --
 

@@ -232,7 +232,13 @@ class ParagraphAdmin(BaseAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("section", "number", "anchor", "reader_link", "cited_by")
+        return ("section", "number", "anchor", "reader_link", "reimport", "cited_by")
+
+    @admin.display(description=_("re-import"))
+    def reimport(self, obj):
+        if obj.is_corrected_since_import():
+            return _("Corrected by an editor: a re-import of a changed article keeps this text.")
+        return _("As imported: a re-import of a changed article may update it.")
 
     @admin.display(description=_("citation"), ordering="section__number")
     def citation(self, obj):

@@ -197,6 +197,12 @@ class Paragraph(TimestampedModel):
     number = models.PositiveSmallIntegerField(_("number"), help_text=_("Position in its section, from 1."))
     anchor = models.SlugField(_("anchor"), max_length=140, unique=True)
     text = models.TextField(_("text"))
+    imported_text = models.TextField(
+        _("text as imported"),
+        blank=True,
+        editable=False,
+        help_text=_("The text as the importer last wrote it; a difference means an editor corrected it."),
+    )
     history = HistoricalRecords()
 
     objects = ParagraphQuerySet.as_manager()
@@ -219,6 +225,9 @@ class Paragraph(TimestampedModel):
     def citing_items(self):
         """Every derived item citing this paragraph: ``(model, [items])`` per type, one query per type."""
         return [(model, list(getattr(self, f"cited_by_{model._meta.model_name}").all())) for model in derived_models()]
+
+    def is_corrected_since_import(self):
+        return self.text != self.imported_text
 
     @staticmethod
     def make_anchor(section_slug, number):

@@ -77,6 +77,7 @@ class ParagraphFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     anchor = factory.LazyAttribute(lambda o: f"{o.section.slug}-p{o.number}")
     text = factory.Sequence(lambda n: f"Paragraph {n + 1} of the article.")
+    imported_text = factory.LazyAttribute(lambda o: o.text)
 
 
 class DerivedFactory(factory.django.DjangoModelFactory):

@@ -643,3 +643,15 @@ def test_change_form_links_to_the_reader_when_it_exists(editor_client):
 
     assert response.context["has_absolute_url"] is True
     assert f'href="{leader.get_absolute_url()}"' in response.content.decode()
+
+
+def test_paragraph_form_says_whether_a_reimport_keeps_the_text(editor_client):
+    paragraph = factories.ParagraphFactory(text="As the article has it.")
+    url = reverse("admin:briefings_paragraph_change", args=[paragraph.pk])
+    assert "As imported: a re-import of a changed article may update it." in editor_client.get(url).content.decode()
+    paragraph.text = "As an editor corrected it."
+    paragraph.save()
+    assert (
+        "Corrected by an editor: a re-import of a changed article keeps this text."
+        in editor_client.get(url).content.decode()
+    )

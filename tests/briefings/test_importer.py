@@ -398,3 +398,55 @@ def test_a_different_article_with_clashing_anchors_is_a_clear_error(small, tmp_p
         "rename the clashing section headings"
     )
     assert counts() == before
+
+
+def test_editor_correction_of_a_paragraph_survives_a_changed_article(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack)
+    corrected = Paragraph.objects.get(anchor="first-part-p1")
+    corrected.text = "Barkhane ran from 2014 to 2022 with 5,100 French troops."
+    corrected.save()
+    article.write_text(
+        ARTICLE.replace("with 5,100 troops.", "with 5,100 soldiers.").replace("signed in", "signed in Niamey in"),
+        encoding="utf-8",
+    )
+
+    report = import_briefing(article_path=article, pack_dir=pack)
+
+    corrected.refresh_from_db()
+    assert corrected.text == "Barkhane ran from 2014 to 2022 with 5,100 French troops."
+    assert Paragraph.objects.get(anchor="first-part-p2").text == "The charter was signed in Niamey in September 2023."
+    assert (report.counts["paragraphs"]["skipped"], report.counts["paragraphs"]["updated"]) == (1, 1)
+    assert report.skipped == ["paragraphs “first-part-p1”: corrected by an editor since the last import"]
+
+
+def test_reimporting_the_text_an_editor_already_wrote_clears_the_correction(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack)
+    paragraph = Paragraph.objects.get(anchor="first-part-p1")
+    paragraph.text = "Barkhane ran from 2014 to 2022 with 5,100 soldiers."
+    paragraph.save()
+    article.write_text(ARTICLE.replace("with 5,100 troops.", "with 5,100 soldiers."), encoding="utf-8")
+
+    import_briefing(article_path=article, pack_dir=pack)
+
+    paragraph.refresh_from_db()
+    assert (paragraph.text, paragraph.is_corrected_since_import()) == (
+        "Barkhane ran from 2014 to 2022 with 5,100 soldiers.",
+        False,
+    )
+
+
+def test_editor_correction_survives_a_change_elsewhere_in_the_article(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack)
+    corrected = Paragraph.objects.get(anchor="first-part-p1")
+    corrected.text = "Barkhane ran from 2014 to 2022 with 5,100 French troops."
+    corrected.save()
+    article.write_text(ARTICLE.replace("signed in", "signed in Niamey in"), encoding="utf-8")
+
+    report = import_briefing(article_path=article, pack_dir=pack)
+
+    corrected.refresh_from_db()
+    assert corrected.text == "Barkhane ran from 2014 to 2022 with 5,100 French troops."
+    assert report.skipped == ["paragraphs “first-part-p1”: corrected by an editor since the last import"]
