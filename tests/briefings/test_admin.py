@@ -1,8 +1,11 @@
 """The editors' admin: permissions, lists without N+1, bulk publishing, history and revert, what a change touches."""
 
 import datetime
+from pathlib import Path
 
+import django
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -655,3 +658,24 @@ def test_paragraph_form_says_whether_a_reimport_keeps_the_text(editor_client):
         "Corrected by an editor: a re-import of a changed article keeps this text."
         in editor_client.get(url).content.decode()
     )
+
+
+def test_our_forms_css_is_djangos_without_its_import():
+    """static/admin-overrides/css/forms.css stays Django's forms.css minus the @import (see change_form.html)."""
+    django_css = (Path(django.__file__).parent / "contrib/admin/static/admin/css/forms.css").read_text(encoding="utf-8")
+    ours = (settings.BASE_DIR / "static/admin-overrides/css/forms.css").read_text(encoding="utf-8")
+    first_line, rest = django_css.split("\n", 1)
+    assert first_line == "@import url('widgets.css');"
+    assert "@import" not in ours
+    assert ours.endswith(rest)
+    assert ours[: -len(rest)].count("*/") == 1  # only our note is added
+
+
+def test_change_form_links_widgets_css_and_our_forms_css_and_no_import(editor_client):
+    leader = factories.LeaderFactory()
+    page = editor_client.get(_url("leader_change", leader.pk)).content.decode()
+    assert '<link rel="stylesheet" href="/static/admin/css/widgets.css">' in page
+    assert '<link rel="stylesheet" href="/static/admin-overrides/css/forms.css">' in page
+    assert "/static/admin/css/forms.css" not in page
+    assert '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">' in page
+    assert '<script src="/static/admin-overrides/js/admin.js" defer></script>' in page

@@ -1,0 +1,67 @@
+'use strict';
+// Accessible names for the admin's select2 autocomplete widgets (Django 5.2 ships select2 4.0.13).
+// select2 renders its own search field, with no label, next to the hidden <select> that carries the
+// field's <label>; and for a multiple choice with "remove all" it puts a bare <span>×</span> into its
+// <ul> of choices. The search field gets the field's label as its name; the span, which only a mouse
+// can use (the keyboard clears with Backspace or Delete), is hidden from assistive technology, as
+// select2 already does with each choice's own ×. select2 redraws these on every change, so a
+// MutationObserver keeps them right. A single choice's combobox is named by the field's label and
+// the choice it shows (select2 names it by the choice alone, which is empty while nothing is chosen).
+{
+    const labelText = (select) => {
+        const label = select.id ? document.querySelector(`label[for="${CSS.escape(select.id)}"]`) : null;
+        return label ? label.textContent.trim().replace(/:$/, '') : '';
+    };
+
+    // The <select> a select2 search field belongs to: the inline field sits in the container select2
+    // inserts right after the <select>; the dropdown's field controls "select2-<id>-results".
+    const selectFor = (field) => {
+        const container = field.closest('.select2-container');
+        const previous = container && container.previousElementSibling;
+        if (previous && previous.tagName === 'SELECT') {
+            return previous;
+        }
+        const match = /^select2-(.+)-results$/.exec(field.getAttribute('aria-controls') || '');
+        return match ? document.getElementById(match[1]) : null;
+    };
+
+    const labelId = (select) => {
+        const label = select.id ? document.querySelector(`label[for="${CSS.escape(select.id)}"]`) : null;
+        if (label && !label.id) {
+            label.id = `${select.id}-label`;
+        }
+        return label ? label.id : '';
+    };
+
+    const fix = () => {
+        for (const combobox of document.querySelectorAll('.select2-selection--single[aria-labelledby]')) {
+            const container = combobox.closest('.select2-container');
+            const select = container && container.previousElementSibling;
+            const shown = combobox.getAttribute('aria-labelledby');
+            if (select && select.tagName === 'SELECT' && !shown.includes(' ')) {
+                const id = labelId(select);
+                if (id) {
+                    combobox.setAttribute('aria-labelledby', `${id} ${shown}`);
+                }
+            }
+        }
+        for (const field of document.querySelectorAll('.select2-search__field:not([aria-label])')) {
+            const select = selectFor(field);
+            const text = select ? labelText(select) : '';
+            if (text) {
+                field.setAttribute('aria-label', text);
+            }
+        }
+        for (const clear of document.querySelectorAll('.select2-selection__clear:not([aria-hidden])')) {
+            clear.setAttribute('aria-hidden', 'true');
+        }
+    };
+
+    new MutationObserver(fix).observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['aria-controls'],
+    });
+    document.addEventListener('DOMContentLoaded', fix);
+}
