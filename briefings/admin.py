@@ -5,6 +5,7 @@ from the ``Editors`` group (briefings/roles.py); the admin only narrows what the
 (slugs, anchors, the article's structure) to read-only.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
@@ -174,10 +175,26 @@ class CitingCountFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ParagraphInlineForm(forms.ModelForm):
+    """A paragraph's row: its text box has no <label> in a tabular inline, so it is named by its paragraph."""
+
+    class Meta:
+        model = Paragraph
+        fields = ("text",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["text"].widget.attrs["aria-label"] = _("Text of paragraph %(number)s") % {
+                "number": self.instance.number
+            }
+
+
 class ParagraphInline(ReaderLinkMixin, admin.TabularInline):
     """Paragraphs of a section: editors read and correct the text; number and anchor stay fixed."""
 
     model = Paragraph
+    form = ParagraphInlineForm
     fields = ("number", "anchor", "text", "citing_count")
     readonly_fields = ("number", "anchor", "citing_count")
     extra = 0

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import django
 import pytest
+import simple_history
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -679,3 +680,99 @@ def test_change_form_links_widgets_css_and_our_forms_css_and_no_import(editor_cl
     assert "/static/admin/css/forms.css" not in page
     assert '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">' in page
     assert '<script src="/static/admin-overrides/js/admin.js" defer></script>' in page
+
+
+def test_section_change_form_names_each_paragraph_text_box_and_every_column(editor_client):
+    section = factories.SectionFactory()
+    for number in (1, 2):
+        factories.ParagraphFactory(section=section, number=number)
+
+    page = editor_client.get(_url("section_change", section.pk)).content.decode()
+
+    assert page.count('aria-label="Text of paragraph 1"') == 1
+    assert page.count('aria-label="Text of paragraph 2"') == 1
+    assert '<th class="original"><span class="visually-hidden">Paragraph</span></th>' in page
+    assert "<th></th>" not in page
+    assert "Delete?" not in page
+
+
+def test_briefing_change_form_heads_the_sections_object_column(editor_client):
+    briefing = factories.BriefingFactory()
+    factories.SectionFactory(briefing=briefing)
+
+    page = editor_client.get(_url("briefing_change", briefing.pk)).content.decode()
+
+    assert '<th class="original"><span class="visually-hidden">Section</span></th>' in page
+    assert "<th></th>" not in page
+
+
+def _template_lines(path):
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _without_comment(lines):
+    start, end = lines.index("{% comment %}"), lines.index("{% endcomment %}")
+    return lines[:start] + lines[end + 1 :]
+
+
+def test_our_tabular_inline_is_djangos_with_named_header_cells():
+    """templates/admin/edit_inline/tabular.html differs from Django's only in its header cells."""
+    django_lines = _template_lines(
+        Path(django.__file__).parent / "contrib/admin/templates/admin/edit_inline/tabular.html"
+    )
+    ours = _without_comment(_template_lines(settings.BASE_DIR / "templates/admin/edit_inline/tabular.html"))
+    original = '       <th class="original"></th>'
+    delete = (
+        "     <th>{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}"
+        '{% translate "Delete?" %}{% endif %}</th>'
+    )
+    at = django_lines.index(delete)
+    expected = [*django_lines[:at], *ours[at : at + 3], *django_lines[at + 1 :]]
+    expected[django_lines.index(original)] = (
+        '       <th class="original"><span class="visually-hidden">'
+        "{{ inline_admin_formset.opts.verbose_name|capfirst }}</span></th>"
+    )
+    assert ours == expected
+    assert ours[at : at + 3] == [
+        "     {% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}"
+        '<th>{% translate "Delete?" %}</th>',
+        '     {% elif inline_admin_formset.has_add_permission %}<th><span class="visually-hidden">'
+        '{% translate "Remove" %}</span></th>',
+        "     {% else %}<td></td>{% endif %}",
+    ]
+
+
+def test_our_history_list_is_simple_historys_without_its_inline_style():
+    """templates/simple_history/object_history_list.html: the package's, minus a style attribute the CSP refuses."""
+    package = Path(simple_history.__file__).parent / "templates/simple_history/object_history_list.html"
+    theirs = _template_lines(package)
+    ours = _without_comment(_template_lines(settings.BASE_DIR / "templates/simple_history/object_history_list.html"))
+    assert theirs.count('<p class="paginator" style="border-top: 0">') == 1
+    assert ours == [
+        '<p class="paginator">' if line == '<p class="paginator" style="border-top: 0">' else line for line in theirs
+    ]
+
+
+def test_history_page_has_no_inline_style(editor_client):
+    leader = factories.LeaderFactory()
+    leader.name = "Renamed"
+    leader.save()
+
+    page = editor_client.get(_url("leader_history", leader.pk)).content.decode()
+
+    assert '<table id="change-history"' in page
+    assert '<p class="paginator">' in page
+    assert "style=" not in page
+
+
+def test_password_change_links_widgets_css_and_our_forms_css_and_no_import(editor_client):
+    response = editor_client.get(reverse("admin:password_change"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.templates[0].name == "registration/password_change_form.html"
+    assert '<link rel="stylesheet" href="/static/admin/css/widgets.css">' in page
+    assert '<link rel="stylesheet" href="/static/admin-overrides/css/forms.css">' in page
+    assert "/static/admin/css/forms.css" not in page
+    assert '<input type="submit" value="Change my password" class="default">' in page
+    assert '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">' in page

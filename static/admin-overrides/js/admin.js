@@ -6,7 +6,8 @@
 // can use (the keyboard clears with Backspace or Delete), is hidden from assistive technology, as
 // select2 already does with each choice's own ×. select2 redraws these on every change, so a
 // MutationObserver keeps them right. A single choice's combobox is named by the field's label and
-// the choice it shows (select2 names it by the choice alone, which is empty while nothing is chosen).
+// the choice it shows (select2 names it by the choice alone, which is empty while nothing is chosen),
+// and so is the read-only textbox inside it that shows the choice.
 {
     const labelText = (select) => {
         const label = select.id ? document.querySelector(`label[for="${CSS.escape(select.id)}"]`) : null;
@@ -43,6 +44,18 @@
                 if (id) {
                     combobox.setAttribute('aria-labelledby', `${id} ${shown}`);
                 }
+            }
+        }
+        // Inside the combobox, select2 gives the span that shows the choice role="textbox": named by
+        // the field's label too, or it has no name at all while nothing is chosen. The combobox still
+        // reads the choice from it: a name computed through aria-labelledby skips the span's own
+        // aria-labelledby and takes its text.
+        for (const shown of document.querySelectorAll('.select2-selection__rendered[role="textbox"]:not([aria-labelledby])')) {
+            const container = shown.closest('.select2-container');
+            const select = container && container.previousElementSibling;
+            const id = select && select.tagName === 'SELECT' ? labelId(select) : '';
+            if (id) {
+                shown.setAttribute('aria-labelledby', id);
             }
         }
         for (const field of document.querySelectorAll('.select2-search__field:not([aria-label])')) {
