@@ -152,6 +152,8 @@ PACK_SPECS = [
     PackSpec("concepts.yaml", Concept, "concepts", ("term", "definition", "in_the_article"), ("term", "definition")),
     PackSpec("takeaways.yaml", Takeaway, "takeaways", ("text",), ("section", "text"), foreign={"section": Section}),
 ]
+# A proposal is titled by the start of its sentence; the whole sentence is its summary.
+PROPOSAL_TITLE_LENGTH = 90
 COMMON_KEYS = {"slug", "kind", "cites", "status", "position", "__line__"}
 
 
@@ -541,7 +543,7 @@ class _Importer:
                     "proposed timeline events",
                     slug=_proposal_slug("event", anchor, mention.match, mention.sentence),
                     values={
-                        "title": _shorten(mention.sentence, 200),
+                        "title": _shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
                         "summary": mention.sentence,
                         "date": mention.date,
                         "precision": mention.precision,
@@ -562,7 +564,7 @@ class _Importer:
                     "proposed key figures",
                     slug=_proposal_slug("figure", anchor, mention.match, mention.sentence),
                     values={
-                        "label": _shorten(mention.sentence, 200),
+                        "label": _shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
                         "context": mention.sentence,
                         "value": mention.value,
                         "value_high": mention.value_high,

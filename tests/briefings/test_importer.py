@@ -450,3 +450,13 @@ def test_editor_correction_survives_a_change_elsewhere_in_the_article(small):
     corrected.refresh_from_db()
     assert corrected.text == "Barkhane ran from 2014 to 2022 with 5,100 French troops."
     assert report.skipped == ["paragraphs “first-part-p1”: corrected by an editor since the last import"]
+
+
+def test_proposals_are_titled_by_the_start_of_their_sentence(article_path, pack_dir):
+    import_briefing(article_path=article_path, pack_dir=pack_dir)
+    proposal = TimelineEvent.objects.get(origin=Origin.PROPOSED, date=datetime.date(2023, 9, 1))
+    assert proposal.title == "When the leaders of Mali, Burkina Faso, and Niger signed the Liptako-Gourma Charter in…"
+    assert proposal.summary.startswith(proposal.title[:-1])
+    assert proposal.summary.endswith(
+        "that would finally deliver what decades of French intervention and UN peacekeeping had not: security."
+    )
