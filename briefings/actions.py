@@ -28,6 +28,7 @@ from .models import (
     Status,
     Takeaway,
     TimelineEvent,
+    shorten,
 )
 from .parsing import BriefingFormatError, find_dates, find_numbers, parse_article, read_source
 
@@ -543,7 +544,7 @@ class _Importer:
                     "proposed timeline events",
                     slug=_proposal_slug("event", anchor, mention.match, mention.sentence),
                     values={
-                        "title": _shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
+                        "title": shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
                         "summary": mention.sentence,
                         "date": mention.date,
                         "precision": mention.precision,
@@ -564,7 +565,7 @@ class _Importer:
                     "proposed key figures",
                     slug=_proposal_slug("figure", anchor, mention.match, mention.sentence),
                     values={
-                        "label": _shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
+                        "label": shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
                         "context": mention.sentence,
                         "value": mention.value,
                         "value_high": mention.value_high,
@@ -597,10 +598,6 @@ def _as_list(value):
     if value in (None, ""):
         return []
     return value if isinstance(value, list) else [value]
-
-
-def _shorten(text, limit):
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _proposal_slug(prefix, anchor, match, sentence):

@@ -11,7 +11,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
 from django.db import models
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -43,14 +43,6 @@ def _admin_url(obj):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
-def _reader_url(obj):
-    """The public page for ``obj``, or None while the reader does not serve that page yet."""
-    try:
-        return obj.get_absolute_url()
-    except NoReverseMatch:
-        return None
-
-
 def _citation(paragraph):
     """Short citation: "The Wagner Transition ¶2"."""
     return f"{paragraph.section.title} ¶{paragraph.number}"
@@ -73,14 +65,7 @@ def _linked_groups(groups, empty_message):
     return format_html_join("", "{}", ((block,) for block in blocks))
 
 
-class ReaderLinkMixin:
-    """The "View on site" link goes straight to the reader, and only when the reader serves that page."""
-
-    def view_on_site(self, obj):
-        return _reader_url(obj)
-
-
-class BaseAdmin(ReaderLinkMixin, SimpleHistoryAdmin):
+class BaseAdmin(SimpleHistoryAdmin):
     """History and revert for every model."""
 
 
@@ -120,7 +105,7 @@ def _set_status(modeladmin, request, queryset, status):
 # -- the article: briefing, sections, paragraphs --------------------------------------------------
 
 
-class SectionInline(ReaderLinkMixin, admin.TabularInline):
+class SectionInline(admin.TabularInline):
     """The briefing's sections, read-only; each links to its own page where paragraphs are corrected."""
 
     model = Section
@@ -190,7 +175,7 @@ class ParagraphInlineForm(forms.ModelForm):
             }
 
 
-class ParagraphInline(ReaderLinkMixin, admin.TabularInline):
+class ParagraphInline(admin.TabularInline):
     """Paragraphs of a section: editors read and correct the text; number and anchor stay fixed."""
 
     model = Paragraph
@@ -269,11 +254,9 @@ class ParagraphAdmin(BaseAdmin):
     def citing_count(self, obj):
         return obj.citing_count
 
-    @admin.display(description=_("in the reader"))
+    @admin.display(description=_("on the site"))
     def reader_link(self, obj):
-        url = _reader_url(obj)
-        if url is None:
-            return _("The reader page does not exist yet.")
+        url = obj.get_absolute_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
     @admin.display(description=_("what cites this paragraph"))
@@ -353,10 +336,7 @@ class DerivedAdmin(BaseAdmin):
             return _("No paragraph cited yet.")
         blocks = []
         for paragraph in paragraphs:
-            url = _reader_url(paragraph)
-            label = (
-                format_html('<a href="{}">{}</a>', url, paragraph.label) if url else format_html("{}", paragraph.label)
-            )
+            label = format_html('<a href="{}">{}</a>', paragraph.get_absolute_url(), paragraph.label)
             blocks.append(
                 format_html(
                     '<blockquote><p><strong>{}</strong> · <a href="{}">{}</a></p><p>{}</p></blockquote>',

@@ -6,6 +6,7 @@ paragraphs it comes from and says what kind of statement it is.
 """
 
 import hashlib
+import html
 import json
 from decimal import Decimal
 
@@ -42,9 +43,24 @@ def strip_markup(text):
     """Editor-entered text is plain text: drop every HTML tag, keep the words."""
     if not text:
         return text
-    cleaned = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
     # nh3 escapes what it keeps; plain-text fields are escaped again when rendered.
-    return cleaned.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
+    return html.unescape(nh3.clean(text, tags=set(), attributes={}, strip_comments=True))
+
+
+def shorten(text, limit):
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis if cut."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def every_word_in(words, fields):
+    """A condition: each of ``words`` appears, case-insensitively, in at least one of ``fields``."""
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        condition &= any_field
+    return condition
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -229,16 +245,8 @@ class Paragraph(TimestampedModel):
     def is_corrected_since_import(self):
         return self.text != self.imported_text
 
-    @staticmethod
-    def make_anchor(section_slug, number):
-        return f"{section_slug}-p{number}"
-
     def get_absolute_url(self):
-        return reverse("briefings:briefing-detail") + f"#{self.anchor}"
-
-    @property
-    def citation_url(self):
-        """Where a citation of this paragraph lands: the reader for body text, else the FAQ or Sources page."""
+        """Where the paragraph is shown: the reader for body text, else the FAQ or Sources page."""
         page = {SectionKind.FAQ: "briefings:faq", SectionKind.SOURCES: "briefings:source-list"}.get(
             self.section.kind, "briefings:briefing-detail"
         )
@@ -254,7 +262,7 @@ class Paragraph(TimestampedModel):
 
     @property
     def excerpt(self):
-        return self.text if len(self.text) <= 160 else self.text[:157].rsplit(" ", 1)[0] + "…"
+        return shorten(self.text, 160)
 
 
 def derived_models():
@@ -268,13 +276,7 @@ class DerivedQuerySet(PublishableQuerySet):
 
     def containing(self, text, *fields):
         """Rows where every word of ``text`` appears (case-insensitively) in at least one of ``fields``."""
-        condition = Q()
-        for word in text.split():
-            any_field = Q()
-            for name in fields:
-                any_field |= Q(**{f"{name}__icontains": word})
-            condition &= any_field
-        return self.filter(condition)
+        return self.filter(every_word_in(text.split(), fields))
 
 
 class DerivedItem(TimestampedModel):

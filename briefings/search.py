@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -24,6 +24,7 @@ from .models import (
     Paragraph,
     SectionKind,
     TimelineEvent,
+    every_word_in,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -103,13 +104,7 @@ def _match(queryset, fields, query, terms):
             .filter(search_document=search_query)
             .order_by("-search_rank", "pk")
         )
-    condition = Q()
-    for term in terms:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
-        condition &= any_field
-    return queryset.filter(condition)
+    return queryset.filter(every_word_in(terms, fields))
 
 
 def snippet(text, terms, length=SNIPPET_LENGTH):

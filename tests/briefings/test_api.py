@@ -859,3 +859,18 @@ def test_search_accepts_a_query_of_exactly_200_characters(client):
 
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+def test_a_faq_entry_cites_its_line_on_the_faq_page_not_in_the_reader(client):
+    section = factories.SectionFactory(
+        title="Frequently Asked Questions", slug="frequently-asked-questions", kind=SectionKind.FAQ
+    )
+    line = factories.ParagraphFactory(section=section, number=1, text="Q: What is the AES? A: A confederation.")
+    factories.FaqEntryFactory(slug="what-is-the-aes", citations=[line])
+
+    citation = client.get("/api/v1/faq/what-is-the-aes/").json()["citations"][0]
+
+    assert (citation["anchor"], citation["url"]) == (
+        "frequently-asked-questions-p1",
+        f"{BASE}/faq/#frequently-asked-questions-p1",
+    )

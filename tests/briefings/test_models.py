@@ -8,6 +8,7 @@ from briefings.models import (
     DatePrecision,
     KeyFigure,
     Leader,
+    SectionKind,
     Status,
     TimelineEvent,
     format_number,
@@ -150,3 +151,16 @@ def test_a_leader_cannot_take_the_comparison_pages_slug():
     with pytest.raises(ValidationError) as caught:
         leader.full_clean()
     assert caught.value.message_dict["slug"] == ["“compare” is the address of another page; choose another slug."]
+
+
+def test_a_paragraph_links_to_the_page_that_shows_it():
+    faq = ParagraphFactory(section=SectionFactory(slug="frequently-asked-questions", kind=SectionKind.FAQ), number=2)
+    source = ParagraphFactory(
+        section=SectionFactory(slug="sources-further-reading", kind=SectionKind.SOURCES), number=1
+    )
+    body = ParagraphFactory(section=SectionFactory(slug="the-wagner-transition"), number=3)
+    assert [p.get_absolute_url() for p in (faq, source, body)] == [
+        "/faq/#frequently-asked-questions-p2",
+        "/sources/#sources-further-reading-p1",
+        "/briefing/#the-wagner-transition-p3",
+    ]
