@@ -74,3 +74,13 @@ def test_check_deploy_is_clean_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", environ=PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_production_collectstatic_resolves_every_file_a_stylesheet_references(tmp_path):
+    """The manifest storage fails on a url() to a missing file; the tests' plain storage would not notice."""
+    result = run_manage(
+        "collectstatic", "--no-input", "-v", "0", environ={**PRODUCTION, "DJANGO_STATIC_ROOT": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert (tmp_path / "admin-overrides" / "css" / "forms.css.gz").exists()
