@@ -191,3 +191,68 @@ class SourceReferenceFactory(DerivedFactory):
     title = factory.Sequence(lambda n: f"Source {n}")
     slug = factory.Sequence(lambda n: f"source-{n}")
     description = "Background reading."
+
+
+# -- quizzes: the question bank --------------------------------------------------------------------
+
+from quizzes import models as quiz_models  # noqa: E402
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A published single-answer question about leaders, citing one new paragraph; no options (add them)."""
+
+    class Meta:
+        model = quiz_models.Question
+        skip_postgeneration_save = True
+
+    qtype = quiz_models.QuestionType.SINGLE
+    prompt = factory.Sequence(lambda n: f"Question {n}: who leads the transition?")
+    explanation = "The article names him in its first section."
+    topic = quiz_models.Topic.LEADERS
+    kind = models.StatementKind.FACT
+    difficulty = quiz_models.Difficulty.MEDIUM
+    status = quiz_models.QuestionStatus.PUBLISHED
+
+    @factory.post_generation
+    def citations(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.citations.set(extracted if extracted is not None else [ParagraphFactory()])
+
+    @factory.post_generation
+    def sections(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.sections.set(extracted)
+
+
+class AnswerOptionFactory(factory.django.DjangoModelFactory):
+    """A wrong option at the next position."""
+
+    class Meta:
+        model = quiz_models.AnswerOption
+
+    question = factory.SubFactory(QuestionFactory)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    is_correct = False
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class QuestionSourceFactory(factory.django.DjangoModelFactory):
+    """The question is made from one leader; the fingerprint is the leader's as created."""
+
+    class Meta:
+        model = quiz_models.QuestionSource
+
+    question = factory.SubFactory(QuestionFactory)
+    leader = factory.SubFactory(LeaderFactory)
+    item_fingerprint = factory.LazyAttribute(lambda o: o.leader.content_fingerprint() if o.leader else "")
+
+
+class ReviewFlagFactory(factory.django.DjangoModelFactory):
+    """An open flag without a paragraph or source."""
+
+    class Meta:
+        model = quiz_models.ReviewFlag
+
+    question = factory.SubFactory(QuestionFactory)
+    reason = "Leader “Leader 1” changed: summary"

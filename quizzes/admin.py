@@ -1,0 +1,264 @@
+"""The editors' question bank: options inline, sources and review flags, a student's-eye preview.
+
+Status is not edited in the form: questions are published with the "Publish selected" action,
+which runs ``quizzes.actions.publish_questions`` (every rule checked, review flags closed), and
+sent back to draft with "Unpublish selected"; both record history.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from briefings.models import Paragraph
+
+from .actions import publish_questions
+from .models import AnswerOption, Question, QuestionSource, QuestionStatus, QuestionType, ReviewFlag
+
+
+class AnswerOptionFormSet(forms.BaseInlineFormSet):
+    """The options as submitted must fit the question's type (``Question.option_errors``)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        options = []
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None):
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            options.append(form.instance)
+        errors = self.instance.option_errors(options)
+        if errors:
+            raise ValidationError(errors)
+
+
+class AnswerOptionInline(admin.TabularInline):
+    model = AnswerOption
+    formset = AnswerOptionFormSet
+    fields = ("position", "text", "match", "kind", "is_correct", "feedback")
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["feedback"].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return formset
+
+
+class QuestionSourceInline(admin.StackedInline):
+    model = QuestionSource
+    fields = (*QuestionSource.ITEM_FIELDS.values(), "changed_since")
+    readonly_fields = ("changed_since",)
+    autocomplete_fields = tuple(QuestionSource.ITEM_FIELDS.values())
+    extra = 0
+    verbose_name = _("content item it is made from")
+    verbose_name_plural = _("content items it is made from")
+
+    @admin.display(description=_("changed since the question was published"))
+    def changed_since(self, obj):
+        if obj.pk is None:
+            return "—"
+        return _("Yes: check the question against it.") if obj.is_stale() else _("No")
+
+
+class ReviewFlagInline(admin.TabularInline):
+    model = ReviewFlag
+    fields = ("reason", "paragraph", "created_at", "resolved_at", "resolved_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("why it needs review")
+    verbose_name_plural = _("why it needs review")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("paragraph__section", "resolved_by")
+
+
+class QuestionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = (
+            "qtype",
+            "prompt",
+            "statement",
+            "explanation",
+            "topic",
+            "kind",
+            "difficulty",
+            "numeric_answer",
+            "tolerance",
+            "unit",
+            "sections",
+            "citations",
+        )
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 3}),
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "explanation": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if "citations" in cleaned and "qtype" in cleaned:
+            probe = Question(qtype=cleaned["qtype"], status=self.instance.status)
+            for message in probe.citation_errors(list(cleaned["citations"])):
+                self.add_error("citations", message)
+        return cleaned
+
+
+class OpenFlagFilter(admin.SimpleListFilter):
+    title = _("review flags")
+    parameter_name = "flags"
+
+    def lookups(self, request, model_admin):
+        return (("open", _("Open flags")), ("none", _("No open flag")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_flag_count__gt=0)
+        if self.value() == "none":
+            return queryset.filter(open_flag_count=0)
+        return queryset
+
+
+@admin.action(permissions=["change"], description=_("Publish selected questions"))
+def publish_selected(modeladmin, request, queryset):
+    result = publish_questions(questions=queryset, user=request.user)
+    count = len(result.published)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Published %(count)d %(items)s; %(already)d already published.",
+            "Published %(count)d %(items)s; %(already)d already published.",
+            count,
+        )
+        % {"count": count, "items": model_ngettext(modeladmin.opts, count), "already": len(result.already_published)},
+    )
+    for question, errors in result.refused.items():
+        modeladmin.message_user(
+            request,
+            _("Not published: “%(question)s”: %(errors)s") % {"question": question, "errors": " ".join(errors)},
+            level=messages.WARNING,
+        )
+
+
+@admin.action(permissions=["change"], description=_("Unpublish selected questions"))
+def unpublish_selected(modeladmin, request, queryset):
+    selected = queryset.count()
+    changed = queryset.unpublish()
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Unpublished %(count)d %(items)s; %(unchanged)d were not published.",
+            "Unpublished %(count)d %(items)s; %(unchanged)d were not published.",
+            changed,
+        )
+        % {"count": changed, "items": model_ngettext(modeladmin.opts, changed), "unchanged": selected - changed},
+    )
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    form = QuestionAdminForm
+    list_display = ("__str__", "qtype", "topic", "kind", "difficulty", "status", "open_flags")
+    list_filter = ("status", "qtype", "topic", "kind", "difficulty", "sections", OpenFlagFilter)
+    search_fields = ("prompt", "statement", "explanation", "options__text", "=citations__anchor")
+    actions = [publish_selected, unpublish_selected]
+    autocomplete_fields = ("sections", "citations")
+    readonly_fields = ("status", "open_flags", "cited_paragraphs", "preview", "created_at", "updated_at")
+    inlines = [AnswerOptionInline, QuestionSourceInline, ReviewFlagInline]
+    fieldsets = (
+        (None, {"fields": ("qtype", "prompt", "statement", "explanation", "topic", "kind", "difficulty", "status")}),
+        (_("Numeric answer"), {"fields": ("numeric_answer", "tolerance", "unit"), "classes": ("collapse",)}),
+        (_("Source in the article"), {"fields": ("sections", "citations", "cited_paragraphs")}),
+        (_("As a student sees it"), {"fields": ("preview",)}),
+        (_("Record"), {"fields": ("open_flags", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_flag_count=Count("review_flags", filter=Q(review_flags__resolved_at__isnull=True)))
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "citations":
+            kwargs["queryset"] = Paragraph.objects.select_related("section")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is QuestionSource:
+            # A new or changed source starts from the item as it is now.
+            for source_form in formset.forms:
+                instance = source_form.instance
+                if source_form.has_changed() and instance.item is not None:
+                    instance.item_fingerprint = instance.item.content_fingerprint()
+        super().save_formset(request, form, formset, change)
+
+    @admin.display(description=_("open review flags"), ordering="open_flag_count")
+    def open_flags(self, obj):
+        return getattr(obj, "open_flag_count", None) if obj.pk else 0
+
+    @admin.display(description=_("text of the cited paragraphs"))
+    def cited_paragraphs(self, obj):
+        if obj.pk is None:
+            return _("Choose the paragraphs above; their text appears here once saved.")
+        paragraphs = list(obj.citations.select_related("section"))
+        if not paragraphs:
+            return _("No paragraph cited yet.")
+        return format_html_join(
+            "",
+            '<blockquote><p><strong><a href="{}">{}</a></strong> · <a href="{}">{}</a></p><p>{}</p></blockquote>',
+            (
+                (
+                    paragraph.get_absolute_url(),
+                    paragraph.label,
+                    reverse("admin:briefings_paragraph_change", args=[paragraph.pk]),
+                    _("correct the text"),
+                    paragraph.text,
+                )
+                for paragraph in paragraphs
+            ),
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if obj.pk is None:
+            return _("Save the question to see it as a student will.")
+        question = Question.objects.with_answer_key().get(pk=obj.pk)
+        return format_html("{}", render_to_string("quizzes/includes/_question_preview.html", preview_context(question)))
+
+
+def preview_context(question):
+    """What the preview template shows: the question as asked, then what a student sees after answering."""
+    options = list(question.options.all())
+    context = {"question": question, "options": options, "types": QuestionType}
+    if question.qtype == QuestionType.ORDERING:
+        # Students get the items shuffled; the preview lists them alphabetically, never in the right order.
+        context["shuffled"] = sorted(options, key=lambda option: (option.text.casefold(), option.pk))
+        context["right_order"] = sorted(options, key=lambda option: (option.position, option.pk))
+    if question.qtype == QuestionType.MATCHING:
+        context["stems"] = [option for option in options if option.text]
+        context["matches"] = sorted(question.matches(), key=str.casefold)
+    if question.qtype == QuestionType.STATEMENT_KIND:
+        citations = list(question.citations.all())
+        context["paragraph"] = citations[0] if citations else None
+    context["wrong_with_feedback"] = [option for option in options if not option.is_correct and option.feedback]
+    context["is_draft"] = question.status != QuestionStatus.PUBLISHED
+    return context
