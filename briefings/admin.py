@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from quizzes.actions import flag_questions_for_edit
+
 from .models import (
     Actor,
     Briefing,
@@ -67,6 +69,18 @@ def _linked_groups(groups, empty_message):
 
 class BaseAdmin(SimpleHistoryAdmin):
     """History and revert for every model."""
+
+
+def _flag_questions(modeladmin, request, obj, form):
+    """An editor changed what ``obj`` says: its questions need review (quizzes/actions.py)."""
+    count = flag_questions_for_edit(obj=obj, changed_fields=form.changed_data)
+    if count:
+        message = ngettext(
+            "%(count)d question made from it now needs review.",
+            "%(count)d questions made from it now need review.",
+            count,
+        )
+        modeladmin.message_user(request, message % {"count": count})
 
 
 # -- bulk actions --------------------------------------------------------------------------------
@@ -219,6 +233,12 @@ class SectionAdmin(BaseAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ("title",)} if obj is None else {}
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for paragraph_form in formset.forms:
+            if paragraph_form.instance.pk is not None and paragraph_form.has_changed():
+                _flag_questions(self, request, paragraph_form.instance, paragraph_form)
+
 
 @admin.register(Paragraph)
 class ParagraphAdmin(BaseAdmin):
@@ -264,6 +284,11 @@ class ParagraphAdmin(BaseAdmin):
         groups = [(capfirst(model._meta.verbose_name_plural), items) for model, items in obj.citing_items()]
         return _linked_groups(groups, _("Nothing cites this paragraph."))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            _flag_questions(self, request, obj, form)
+
 
 # -- everything derived from the article ---------------------------------------------------------
 
@@ -295,6 +320,11 @@ class DerivedAdmin(BaseAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": self.slug_from} if obj is None and self.slug_from else {}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            _flag_questions(self, request, obj, form)
 
     def get_fieldsets(self, request, obj=None):
         fields = self.get_fields(request, obj)

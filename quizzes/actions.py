@@ -24,6 +24,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from briefings.models import Paragraph
+
 from .models import Question, QuestionSource, QuestionStatus, ReviewFlag
 
 
@@ -86,6 +88,24 @@ def flag_questions_for_review(*, item=None, paragraph=None, reason):
             to_flag, Question, ["status", "updated_at"], batch_size=500, default_change_reason=reason[:100]
         )
     return len(questions)
+
+
+# Changing these does not change what an item or paragraph says.
+_NOT_CONTENT = frozenset({"status", "position"})
+
+
+def flag_questions_for_edit(*, obj, changed_fields):
+    """After an editor saved ``obj`` (a content item or a paragraph): flag its questions if its content changed.
+
+    Returns the number of questions flagged (0 when only status or position changed).
+    """
+    changed = [name for name in changed_fields if name not in _NOT_CONTENT]
+    if not changed:
+        return 0
+    reason = change_reason(obj, changed)
+    if isinstance(obj, Paragraph):
+        return flag_questions_for_review(paragraph=obj, reason=reason)
+    return flag_questions_for_review(item=obj, reason=reason)
 
 
 @dataclass
