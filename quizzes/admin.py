@@ -7,6 +7,7 @@ sent back to draft with "Unpublish selected"; both record history.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -26,6 +27,16 @@ from .models import AnswerOption, Question, QuestionSource, QuestionStatus, Ques
 class AnswerOptionFormSet(forms.BaseInlineFormSet):
     """The options as submitted must fit the question's type (``Question.option_errors``)."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A tabular inline has no <label> per box: each is named by its column and its row.
+        for field in form.fields.values():
+            if index is None:
+                label = _("%(field)s, new option") % {"field": field.label}
+            else:
+                label = _("%(field)s, option %(number)s") % {"field": field.label, "number": index + 1}
+            field.widget.attrs["aria-label"] = label
+
     def clean(self):
         super().clean()
         if any(self.errors):
@@ -42,16 +53,21 @@ class AnswerOptionFormSet(forms.BaseInlineFormSet):
             raise ValidationError(errors)
 
 
+class AnswerOptionForm(forms.ModelForm):
+    """An option's row; its boxes are named in ``AnswerOptionFormSet.add_fields``."""
+
+    class Meta:
+        model = AnswerOption
+        fields = ("position", "text", "match", "kind", "is_correct", "feedback")
+        widgets = {"feedback": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+
 class AnswerOptionInline(admin.TabularInline):
     model = AnswerOption
+    form = AnswerOptionForm
     formset = AnswerOptionFormSet
     fields = ("position", "text", "match", "kind", "is_correct", "feedback")
     extra = 0
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["feedback"].widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
-        return formset
 
 
 class QuestionSourceInline(admin.StackedInline):
@@ -189,6 +205,13 @@ class QuestionAdmin(SimpleHistoryAdmin):
         (_("As a student sees it"), {"fields": ("preview",)}),
         (_("Record"), {"fields": ("open_flags", "created_at", "updated_at")}),
     )
+
+    def get_changelist_instance(self, request):
+        # PostgreSQL cannot compare text with a NUL character: a search or filter holding one would be
+        # a database error (500). Django answers IncorrectLookupParameters with the unfiltered list.
+        if any("\x00" in part for key, values in request.GET.lists() for part in (key, *values)):
+            raise IncorrectLookupParameters(_("A filter or search contained a NUL character."))
+        return super().get_changelist_instance(request)
 
     def get_queryset(self, request):
         return (

@@ -256,3 +256,50 @@ class ReviewFlagFactory(factory.django.DjangoModelFactory):
 
     question = factory.SubFactory(QuestionFactory)
     reason = "Leader “Leader 1” changed: summary"
+
+
+def question_of_each_type():
+    """One complete, published question of each type (a dict by type), the first two citing one paragraph."""
+    paragraph = ParagraphFactory(text="Goïta seized power in Mali in 2020 and again in 2021.")
+    made = {}
+    single = QuestionFactory(prompt="Who leads Mali?", citations=[paragraph])
+    AnswerOptionFactory(question=single, text="Assimi Goïta", is_correct=True, position=1)
+    AnswerOptionFactory(question=single, text="Ibrahim Traoré", position=2, feedback="He leads Burkina Faso.")
+    made["single"] = single
+    kind = QuestionFactory(
+        qtype=quiz_models.QuestionType.STATEMENT_KIND,
+        prompt="What kind of statement is this?",
+        statement="Goïta seized power in Mali in 2020.",
+        kind=models.StatementKind.FACT,
+        citations=[paragraph],
+    )
+    for position, value in enumerate(models.StatementKind.values, start=1):
+        AnswerOptionFactory(
+            question=kind, text="", kind=value, position=position, is_correct=value == models.StatementKind.FACT
+        )
+    made["statement_kind"] = kind
+    ordering = QuestionFactory(
+        qtype=quiz_models.QuestionType.ORDERING, prompt="Put these in order.", topic=quiz_models.Topic.TIMELINE
+    )
+    for text, position in (("Coup in Niger", 3), ("Coup in Mali", 1), ("Coup in Burkina Faso", 2)):
+        AnswerOptionFactory(question=ordering, text=text, position=position)
+    made["ordering"] = ordering
+    matching = QuestionFactory(qtype=quiz_models.QuestionType.MATCHING, prompt="Match the leaders.")
+    for text, match, position in (("Assimi Goïta", "Mali", 1), ("Ibrahim Traoré", "Burkina Faso", 2), ("", "Chad", 3)):
+        AnswerOptionFactory(question=matching, text=text, match=match, position=position)
+    made["matching"] = matching
+    made["numeric"] = QuestionFactory(
+        qtype=quiz_models.QuestionType.NUMERIC, prompt="How many?", numeric_answer="1486", tolerance="10", unit="troops"
+    )
+    short = QuestionFactory(qtype=quiz_models.QuestionType.SHORT_ANSWER, prompt="Who leads Mali? (surname)")
+    AnswerOptionFactory(question=short, text="Goïta", is_correct=True)
+    made["short_answer"] = short
+    multiple = QuestionFactory(qtype=quiz_models.QuestionType.MULTIPLE, prompt="Which are in the AES?")
+    AnswerOptionFactory(question=multiple, text="Mali", is_correct=True)
+    AnswerOptionFactory(question=multiple, text="Chad")
+    made["multiple"] = multiple
+    true_false = QuestionFactory(qtype=quiz_models.QuestionType.TRUE_FALSE, prompt="Niger left ECOWAS.")
+    AnswerOptionFactory(question=true_false, text="True", is_correct=True)
+    AnswerOptionFactory(question=true_false, text="False")
+    made["true_false"] = true_false
+    return made

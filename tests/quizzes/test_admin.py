@@ -124,55 +124,9 @@ def test_a_student_cannot_open_the_question_bank(client):
 # -- pages --------------------------------------------------------------------------------------
 
 
-def _question_of_each_type():
-    paragraph = factories.ParagraphFactory(text="Goïta seized power in Mali in 2020 and again in 2021.")
-    made = {}
-    single = factories.QuestionFactory(prompt="Who leads Mali?", citations=[paragraph])
-    factories.AnswerOptionFactory(question=single, text="Assimi Goïta", is_correct=True, position=1)
-    factories.AnswerOptionFactory(question=single, text="Ibrahim Traoré", position=2, feedback="He leads Burkina Faso.")
-    made["single"] = single
-    kind = factories.QuestionFactory(
-        qtype=QuestionType.STATEMENT_KIND,
-        prompt="What kind of statement is this?",
-        statement="Goïta seized power in Mali in 2020.",
-        kind=StatementKind.FACT,
-        citations=[paragraph],
-    )
-    for position, value in enumerate(StatementKind.values, start=1):
-        factories.AnswerOptionFactory(
-            question=kind, text="", kind=value, position=position, is_correct=value == StatementKind.FACT
-        )
-    made["statement_kind"] = kind
-    ordering = factories.QuestionFactory(
-        qtype=QuestionType.ORDERING, prompt="Put these in order.", topic=Topic.TIMELINE
-    )
-    for text, position in (("Coup in Niger", 3), ("Coup in Mali", 1), ("Coup in Burkina Faso", 2)):
-        factories.AnswerOptionFactory(question=ordering, text=text, position=position)
-    made["ordering"] = ordering
-    matching = factories.QuestionFactory(qtype=QuestionType.MATCHING, prompt="Match the leaders.")
-    for text, match, position in (("Assimi Goïta", "Mali", 1), ("Ibrahim Traoré", "Burkina Faso", 2), ("", "Chad", 3)):
-        factories.AnswerOptionFactory(question=matching, text=text, match=match, position=position)
-    made["matching"] = matching
-    made["numeric"] = factories.QuestionFactory(
-        qtype=QuestionType.NUMERIC, prompt="How many?", numeric_answer="1486", tolerance="10", unit="troops"
-    )
-    short = factories.QuestionFactory(qtype=QuestionType.SHORT_ANSWER, prompt="Who leads Mali? (surname)")
-    factories.AnswerOptionFactory(question=short, text="Goïta", is_correct=True)
-    made["short_answer"] = short
-    multiple = factories.QuestionFactory(qtype=QuestionType.MULTIPLE, prompt="Which are in the AES?")
-    factories.AnswerOptionFactory(question=multiple, text="Mali", is_correct=True)
-    factories.AnswerOptionFactory(question=multiple, text="Chad")
-    made["multiple"] = multiple
-    true_false = factories.QuestionFactory(qtype=QuestionType.TRUE_FALSE, prompt="Niger left ECOWAS.")
-    factories.AnswerOptionFactory(question=true_false, text="True", is_correct=True)
-    factories.AnswerOptionFactory(question=true_false, text="False")
-    made["true_false"] = true_false
-    return made
-
-
 @pytest.mark.parametrize("qtype", QuestionType.values)
 def test_editor_opens_change_form_and_history_of_each_type(editor_client, qtype):
-    question = _question_of_each_type()[qtype]
+    question = factories.question_of_each_type()[qtype]
 
     assert editor_client.get(_url("question_change", question.pk)).status_code == 200
     assert editor_client.get(_url("question_history", question.pk)).status_code == 200
@@ -187,7 +141,7 @@ def test_editor_opens_the_list_and_the_add_form(editor_client):
 
 
 def test_change_form_shows_the_cited_paragraphs_full_text(editor_client):
-    question = _question_of_each_type()["single"]
+    question = factories.question_of_each_type()["single"]
 
     page = editor_client.get(_url("question_change", question.pk)).content.decode()
 
@@ -202,7 +156,7 @@ def _preview(editor_client, question):
 
 
 def test_preview_of_a_single_answer_question(editor_client):
-    preview = _preview(editor_client, _question_of_each_type()["single"])
+    preview = _preview(editor_client, factories.question_of_each_type()["single"])
 
     assert "<h3" in preview and "Who leads Mali?</h3>" in preview
     assert '<input type="radio" name="preview-' in preview
@@ -214,7 +168,7 @@ def test_preview_of_a_single_answer_question(editor_client):
 
 
 def test_preview_of_a_which_kind_question_shows_the_sentence_and_its_paragraph(editor_client):
-    preview = _preview(editor_client, _question_of_each_type()["statement_kind"])
+    preview = _preview(editor_client, factories.question_of_each_type()["statement_kind"])
 
     assert "“Goïta seized power in Mali in 2020.”" in preview
     assert "<p>Goïta seized power in Mali in 2020 and again in 2021.</p>" in preview
@@ -222,7 +176,7 @@ def test_preview_of_a_which_kind_question_shows_the_sentence_and_its_paragraph(e
 
 
 def test_preview_of_an_ordering_question_never_lists_the_right_order_first(editor_client):
-    preview = _preview(editor_client, _question_of_each_type()["ordering"])
+    preview = _preview(editor_client, factories.question_of_each_type()["ordering"])
     asked, answer = preview.split("<dt>Right answer</dt>")
 
     assert asked.index("Coup in Burkina Faso") < asked.index("Coup in Mali") < asked.index("Coup in Niger")
@@ -230,7 +184,7 @@ def test_preview_of_an_ordering_question_never_lists_the_right_order_first(edito
 
 
 def test_preview_of_matching_numeric_and_short_answer(editor_client):
-    made = _question_of_each_type()
+    made = factories.question_of_each_type()
 
     matching = _preview(editor_client, made["matching"])
     assert "<option>Chad</option>" in matching
@@ -296,6 +250,16 @@ def test_list_filters(editor_client, param, value, expected):
     response = editor_client.get(_url("question_changelist"), {param: value})
 
     assert list(response.context["cl"].result_list) == [made[expected]]
+
+
+@pytest.mark.parametrize("query", [{"q": "Goïta\x00"}, {"status__exact": "draft\x00"}, {"x\x00": "1"}])
+def test_a_nul_character_in_a_search_or_filter_gives_the_unfiltered_list(editor_client, query):
+    factories.QuestionFactory()
+
+    response = editor_client.get(_url("question_changelist"), query)
+
+    assert response.status_code == 302
+    assert response["Location"] == _url("question_changelist") + "?e=1"
 
 
 def test_list_filter_by_section(editor_client):
@@ -395,7 +359,7 @@ def test_a_source_added_in_the_admin_records_the_items_fingerprint(editor_client
 
 
 def test_bulk_publish_publishes_what_passes_and_says_what_does_not(editor_client):
-    made = _question_of_each_type()
+    made = factories.question_of_each_type()
     ready = made["single"]
     Question.objects.update(status=QuestionStatus.DRAFT)
     bare = factories.QuestionFactory(status=QuestionStatus.DRAFT, prompt="Bare?", citations=[])
@@ -416,7 +380,7 @@ def test_bulk_publish_publishes_what_passes_and_says_what_does_not(editor_client
 
 
 def test_bulk_publish_every_type(editor_client):
-    made = _question_of_each_type()
+    made = factories.question_of_each_type()
     Question.objects.update(status=QuestionStatus.NEEDS_REVIEW)
 
     response = editor_client.post(
