@@ -29,7 +29,7 @@ setup: $(VENV)/.installed .env
 
 data: setup
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK)
+	$(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK) --publish
 	$(PY) manage.py create_demo_accounts
 
 run: data

@@ -1,36 +1,30 @@
 """Workflows that touch several content models at once."""
 
-import datetime
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .models import (
-    Actor,
     Briefing,
-    Concept,
-    Country,
     FaqEntry,
     KeyFigure,
-    Leader,
     Origin,
     Paragraph,
     Section,
+    SectionKind,
     SourceReference,
     Status,
-    Takeaway,
     TimelineEvent,
-    shorten,
+    derived_models,
 )
-from .parsing import BriefingFormatError, find_dates, find_numbers, parse_article, read_source
+from .pack import PACK_SPECS, read_faq_file, read_pack_file
+from .parsing import BriefingFormatError, find_dates, find_numbers, parse_article, proposal_title, read_source
 
 
 @dataclass
@@ -59,137 +53,33 @@ class ImportReport:
         return rows
 
 
-# --- The content pack -----------------------------------------------------------------------
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader that remembers the line of every mapping."""
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
-def _load_yaml(path):
-    try:
-        text = read_source(path)
-    except BriefingFormatError:
-        raise
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise BriefingFormatError(f"invalid YAML: {error.problem or error}", path=path, line=line) from None
-    except yaml.YAMLError as error:
-        raise BriefingFormatError(f"invalid YAML: {error}", path=path) from None
-    if data is None:
-        return []
-    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise BriefingFormatError("the file must be a list of items (mappings)", path=path, line=1)
-    return data
-
-
-@dataclass
-class PackSpec:
-    """How one pack file maps onto one model."""
-
-    filename: str
-    model: type
-    label: str
-    fields: tuple[str, ...]
-    required: tuple[str, ...]
-    foreign: dict[str, type] = field(default_factory=dict)
-    many: dict[str, type] = field(default_factory=dict)
-
-
-PACK_SPECS = [
-    PackSpec("countries.yaml", Country, "countries", ("name", "regime", "coup_years", "summary"), ("name", "summary")),
-    PackSpec(
-        "actors.yaml",
-        Actor,
-        "actors",
-        ("name", "short_name", "actor_type", "summary"),
-        ("name", "actor_type", "summary"),
-        many={"countries": Country},
-    ),
-    PackSpec(
-        "leaders.yaml",
-        Leader,
-        "leaders",
-        (
-            "name",
-            "rank",
-            "role",
-            "office",
-            "path_to_power",
-            "power_year",
-            "background",
-            "outlook",
-            "key_quote",
-            "summary",
-        ),
-        ("name", "role", "summary"),
-        foreign={"country": Country},
-        many={"related": Leader},
-    ),
-    PackSpec(
-        "timeline.yaml",
-        TimelineEvent,
-        "timeline events",
-        ("title", "date", "precision", "end_date", "end_precision", "summary"),
-        ("title", "date", "precision", "summary"),
-        many={"countries": Country, "actors": Actor},
-    ),
-    PackSpec(
-        "figures.yaml",
-        KeyFigure,
-        "key figures",
-        ("label", "value", "value_high", "unit", "qualifier", "context", "year"),
-        ("label", "value", "context"),
-        foreign={"country": Country, "actor": Actor},
-    ),
-    PackSpec("concepts.yaml", Concept, "concepts", ("term", "definition", "in_the_article"), ("term", "definition")),
-    PackSpec("takeaways.yaml", Takeaway, "takeaways", ("text",), ("section", "text"), foreign={"section": Section}),
-]
-# A proposal is titled by the start of its sentence; the whole sentence is its summary.
+# A proposal is titled by its sentence (see parsing.proposal_title); the whole sentence is its summary.
 PROPOSAL_TITLE_LENGTH = 90
-COMMON_KEYS = {"slug", "kind", "cites", "status", "position", "__line__"}
+PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 
 
-def _coerce(model, name, value):
-    """Turn a YAML scalar into the model field's Python value, or raise ValueError."""
-    model_field = model._meta.get_field(name)
-    if value is None or value == "":
-        if model_field.null:
-            return None
-        return "" if model_field.get_internal_type() in {"CharField", "TextField", "SlugField"} else None
-    internal = model_field.get_internal_type()
-    if internal == "DateField":
-        if isinstance(value, datetime.date):
-            return value
-        return datetime.date.fromisoformat(str(value))
-    if internal == "DecimalField":
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            raise ValueError(f"{name} must be a number, not {value!r}") from None
-    if internal in {"PositiveSmallIntegerField", "PositiveIntegerField", "IntegerField"}:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} must be a whole number, not {value!r}")
-        return value
-    if not isinstance(value, (str, int, float)):
-        raise ValueError(f"{name} must be text, not {type(value).__name__}")
-    return str(value)
+def _period(date, precision):
+    """The date truncated to ``precision``: (year,), (year, month) or (year, month, day)."""
+    return (date.year,) if precision == "year" else (date.year, date.month) if precision == "month" else (
+        date.year,
+        date.month,
+        date.day,
+    )
+
+
+def _same_period(date_a, precision_a, date_b, precision_b):
+    """Whether two dates name the same time, compared at the coarser of their precisions."""
+    coarser = max(precision_a, precision_b, key=PRECISION_ORDER.__getitem__)
+    return _period(date_a, coarser) == _period(date_b, coarser)
 
 
 class _Importer:
     """One import run; every write goes through ``run()``'s transaction."""
 
-    def __init__(self, *, article_path, pack_dir, now):
+    def __init__(self, *, article_path, pack_dir, publish, now):
         self.article_path = Path(article_path)
         self.pack_dir = Path(pack_dir) if pack_dir else None
+        self.publish = publish
         self.now = now
         self.report = ImportReport()
         self.paragraphs: dict[str, Paragraph] = {}
@@ -201,6 +91,8 @@ class _Importer:
         parsed = parse_article(read_source(self.article_path), path=self.article_path)
         briefing = Briefing.objects.filter(slug=parsed.slug).first() or self._retitled_briefing(parsed)
         if briefing is None:
+            # A new article waits as a draft for an editor unless the import is asked to publish it,
+            # so it never takes over the reader by surprise.
             briefing = Briefing.objects.create(
                 slug=parsed.slug,
                 title=parsed.title,
@@ -208,11 +100,11 @@ class _Importer:
                 full_text=parsed.full_text,
                 checksum=parsed.checksum,
                 imported_at=self.now,
-                status=Status.PUBLISHED,
+                status=Status.PUBLISHED if self.publish else Status.DRAFT,
             )
             self.report.add("briefing", "created")
-        elif briefing.checksum == parsed.checksum:
-            self.report.add("briefing", "unchanged")
+        elif briefing.checksum == parsed.checksum and self._has_every_section(briefing, parsed):
+            self._publish_if_asked(briefing, "unchanged")
             for paragraph in Paragraph.objects.filter(section__briefing=briefing).select_related("section"):
                 self.paragraphs[paragraph.anchor] = paragraph
                 self.sections[paragraph.section.slug] = paragraph.section
@@ -222,10 +114,22 @@ class _Importer:
         else:
             briefing.slug, briefing.title, briefing.standfirst = parsed.slug, parsed.title, parsed.standfirst
             briefing.full_text, briefing.checksum, briefing.imported_at = parsed.full_text, parsed.checksum, self.now
-            briefing.save()
-            self.report.add("briefing", "updated")
+            self._publish_if_asked(briefing, "updated")
         self._sync_sections(briefing, parsed)
         return parsed
+
+    def _publish_if_asked(self, briefing, outcome):
+        """Save the briefing (re-imports keep its status) and publish it if the import says so."""
+        if self.publish and briefing.status != Status.PUBLISHED:
+            briefing.status, outcome = Status.PUBLISHED, "updated"
+        if outcome == "updated":
+            briefing.save()
+        self.report.add("briefing", outcome)
+
+    def _has_every_section(self, briefing, parsed):
+        """An unchanged text still needs syncing if a section is missing (a standfirst imported before it had one)."""
+        stored = set(briefing.sections.values_list("slug", flat=True))
+        return {section.slug for section in parsed.all_sections()} <= stored
 
     def _retitled_briefing(self, parsed):
         """The briefing that already holds most of these paragraphs: the same article under a changed title.
@@ -250,13 +154,27 @@ class _Importer:
 
     def _sync_sections(self, briefing, parsed):
         existing_sections = {s.slug: s for s in briefing.sections.all()}
-        existing_paragraphs = {p.anchor: p for p in Paragraph.objects.filter(section__briefing=briefing)}
-        wanted_anchors = {s.anchor(p) for s in parsed.sections for p in s.paragraphs}
-        wanted_slugs = {s.slug for s in parsed.sections}
+        existing_paragraphs = {
+            p.anchor: p for p in Paragraph.objects.filter(section__briefing=briefing).select_related("section")
+        }
+        # The standfirst keeps the anchor it was first imported with, even if the title (its slug) changed.
+        if parsed.standfirst_section:
+            held = [p.anchor for p in existing_paragraphs.values() if p.section.kind == SectionKind.STANDFIRST]
+            if held:
+                parsed.standfirst_section.fixed_anchor = held[0]
+        all_sections = parsed.all_sections()
+        wanted_anchors = {s.anchor(p) for s in all_sections for p in s.paragraphs}
+        wanted_slugs = {s.slug for s in all_sections}
 
         gone = [p for anchor, p in existing_paragraphs.items() if anchor not in wanted_anchors]
         if gone:
-            cited = [p.anchor for p in gone if any(getattr(p, rel).exists() for rel in _CITING_RELATIONS)]
+            cited = set()
+            for model in derived_models():
+                cited.update(
+                    model.citations.through.objects.filter(paragraph__in=gone).values_list(
+                        "paragraph__anchor", flat=True
+                    )
+                )
             if cited:
                 raise BriefingFormatError(
                     "the new text drops paragraphs that content still cites: " + ", ".join(sorted(cited)),
@@ -268,7 +186,7 @@ class _Importer:
         Section.objects.filter(briefing=briefing).update(number=F("number") + 10000)
         Paragraph.objects.filter(section__briefing=briefing).update(number=F("number") + 10000)
 
-        for parsed_section in parsed.sections:
+        for parsed_section in all_sections:
             section = existing_sections.get(parsed_section.slug)
             if section is None:
                 section = Section.objects.create(
@@ -329,16 +247,20 @@ class _Importer:
 
     # -- generic upsert with editor protection --
 
-    def upsert(self, model, label, *, slug, values, relations, origin, where):
+    def upsert(self, model, label, *, slug, values, relations, origin, where, instance=None):
         """Create or update one item; never overwrite an item an editor changed since import.
 
-        ``relations`` maps a relation name ("citations", "countries"...) to model instances.
+        ``relations`` maps a relation name ("citations", "countries"...) to model instances. The item
+        is found by ``slug`` unless ``instance`` is given (then ``slug`` may rename it).
         """
         keys = {
             name: [obj.anchor if isinstance(obj, Paragraph) else obj.slug for obj in objs]
             for name, objs in relations.items()
         }
-        instance = model.objects.filter(slug=slug).prefetch_related("citations", *model.fingerprint_relations).first()
+        if instance is None:
+            instance = (
+                model.objects.filter(slug=slug).prefetch_related("citations", *model.fingerprint_relations).first()
+            )
         if instance is not None:
             if not instance.import_fingerprint:
                 self.report.add(label, "skipped", f"{label} “{slug}”: written by an editor, not by an import")
@@ -347,10 +269,12 @@ class _Importer:
                 self.report.add(label, "skipped", f"{label} “{slug}”: changed by an editor since the last import")
                 return instance
         target = instance or model(slug=slug, origin=origin)
+        renamed = target.slug != slug
+        target.slug = slug
         for name, value in values.items():
             setattr(target, name, value)
         fingerprint = target.content_fingerprint(relations=keys)
-        if instance is not None and fingerprint == instance.import_fingerprint:
+        if instance is not None and fingerprint == instance.import_fingerprint and not renamed:
             self.report.add(label, "unchanged")
             return instance
         try:
@@ -365,32 +289,46 @@ class _Importer:
         return target
 
     def resolve_anchors(self, anchors, where):
-        if isinstance(anchors, str):
-            anchors = [anchors]
-        if not isinstance(anchors, list) or not anchors:
-            raise BriefingFormatError("“cites” must list at least one paragraph anchor", path=where[0], line=where[1])
         missing = [a for a in anchors if a not in self.paragraphs]
         if missing:
             raise BriefingFormatError(
-                f"cites a paragraph that does not exist: {', '.join(map(str, missing))}", path=where[0], line=where[1]
+                f"cites a paragraph that does not exist: {', '.join(missing)}", path=where[0], line=where[1]
             )
         return [self.paragraphs[a] for a in anchors]
 
     # -- the article's own FAQ and sources --
 
-    def import_faq_and_sources(self, parsed, faq_meta):
-        for position, faq in enumerate(parsed.faqs, 1):
-            anchor = faq.section.anchor(faq.paragraph)
-            meta = faq_meta.get(anchor, {})
+    def import_faq_and_sources(self, parsed, faq_rows):
+        """One FAQ entry per FAQ line, found by the line it cites: re-imports, with or without the pack, add none."""
+        anchors = [faq.section.anchor(faq.paragraph) for faq in parsed.faqs]
+        for row in faq_rows:
+            if row.paragraph not in anchors:
+                raise BriefingFormatError(
+                    f"“paragraph” must be the anchor of a FAQ line, not “{row.paragraph}”",
+                    path=self.pack_dir / "faq.yaml",
+                    line=row.line,
+                )
+        by_paragraph = {row.paragraph: row for row in faq_rows}
+        held = {}
+        for entry in FaqEntry.objects.filter(origin=Origin.ARTICLE, citations__anchor__in=anchors).prefetch_related(
+            "citations"
+        ):
+            for paragraph in entry.citations.all():
+                held.setdefault(paragraph.anchor, entry)
+        for position, (faq, anchor) in enumerate(zip(parsed.faqs, anchors, strict=True), 1):
+            row, entry = by_paragraph.get(anchor), held.get(anchor)
+            slug = (row and row.slug) or (entry.slug if entry else f"faq-{position}")
+            kind = (row and row.kind) or (entry.kind if entry else "fact")
             self.upsert(
                 FaqEntry,
                 "FAQ entries",
-                slug=meta.get("slug") or f"faq-{position}",
+                slug=slug,
+                instance=entry,
                 values={
                     "question": faq.question,
                     "answer": faq.answer,
                     "position": position,
-                    "kind": meta.get("kind", "fact"),
+                    "kind": kind,
                     "status": Status.PUBLISHED,
                 },
                 relations={"citations": [self.paragraphs[anchor]]},
@@ -414,74 +352,43 @@ class _Importer:
                 where=(self.article_path, source.paragraph.line),
             )
 
-    def load_faq_meta(self):
+    def load_faq_rows(self):
         path = self.pack_dir / "faq.yaml"
-        if not path.exists():
-            return {}
-        meta = {}
-        for row in _load_yaml(path):
-            where = (path, row.get("__line__"))
-            unknown = set(row) - {"paragraph", "slug", "kind", "__line__"}
-            if unknown:
-                raise BriefingFormatError(f"unknown field(s): {', '.join(sorted(unknown))}", path=path, line=where[1])
-            if row.get("paragraph") not in self.paragraphs:
-                raise BriefingFormatError(
-                    f"“paragraph” must be the anchor of a FAQ line, not {row.get('paragraph')!r}",
-                    path=path,
-                    line=where[1],
-                )
-            meta[row["paragraph"]] = row
-        return meta
+        return read_faq_file(path) if path.exists() else []
 
     # -- the curated pack --
 
-    def import_pack(self):
+    def read_pack(self):
+        """Every pack file read and checked before anything is written: (spec, path, items)."""
         if not self.pack_dir.is_dir():
             raise BriefingFormatError("the content pack folder does not exist", path=self.pack_dir)
+        files = []
         for spec in PACK_SPECS:
             path = self.pack_dir / spec.filename
-            if not path.exists():
-                continue
-            rows = _load_yaml(path)
+            if path.exists():
+                files.append((spec, path, read_pack_file(spec, path)))
+        return files
+
+    def import_pack(self, files):
+        for spec, path, items in files:
             pending_many = []
-            seen = set()
-            for position, row in enumerate(rows, 1):
-                where = (path, row.get("__line__"))
-                allowed = COMMON_KEYS | set(spec.fields) | set(spec.foreign) | set(spec.many)
-                unknown = set(row) - allowed
-                if unknown:
-                    raise BriefingFormatError(
-                        f"unknown field(s): {', '.join(sorted(unknown))}", path=path, line=where[1]
-                    )
-                missing = [name for name in ("slug", *spec.required) if row.get(name) in (None, "")]
-                if missing:
-                    raise BriefingFormatError(
-                        f"missing required field(s): {', '.join(missing)}", path=path, line=where[1]
-                    )
-                slug = str(row["slug"])
-                if slug in seen:
-                    raise BriefingFormatError(f"the slug “{slug}” appears twice", path=path, line=where[1])
-                seen.add(slug)
-                try:
-                    values = {name: _coerce(spec.model, name, row.get(name)) for name in spec.fields if name in row}
-                except ValueError as error:
-                    raise BriefingFormatError(str(error), path=path, line=where[1]) from None
-                values["kind"] = row.get("kind", "fact")
-                values["status"] = row.get("status", Status.PUBLISHED)
-                values["position"] = row.get("position", position)
-                for name, related_model in spec.foreign.items():
-                    values[name] = self._lookup(related_model, row.get(name), where, name)
-                relations = {"citations": self.resolve_anchors(row.get("cites"), where)}
-                for name, related_model in spec.many.items():
+            for item in items:
+                where = (path, item.line)
+                values = dict(item.values)
+                for name, slug in item.foreign.items():
+                    values[name] = self._lookup(spec.related_model(name), slug, where, name)
+                relations = {"citations": self.resolve_anchors(item.cites, where)}
+                for name, slugs in item.many.items():
+                    related_model = spec.related_model(name)
                     if related_model is spec.model:
-                        pending_many.append((slug, name, row.get(name) or [], where))
-                        relations[name] = self._current_related(spec.model, slug, name)
+                        pending_many.append((item.slug, name, slugs, where))
+                        relations[name] = self._current_related(spec.model, item.slug, name)
                     else:
-                        relations[name] = [self._lookup(related_model, s, where, name) for s in _as_list(row.get(name))]
+                        relations[name] = [self._lookup(related_model, s, where, name) for s in slugs]
                 self.upsert(
                     spec.model,
                     spec.label,
-                    slug=slug,
+                    slug=item.slug,
                     values=values,
                     relations=relations,
                     origin=Origin.PACK,
@@ -499,7 +406,7 @@ class _Importer:
             instance = spec.model.objects.get(slug=slug)
             if instance.origin != Origin.PACK or instance.is_edited_since_import():
                 continue
-            objs = [self._lookup(spec.model, target, where, name) for target in _as_list(targets)]
+            objs = [self._lookup(spec.model, target, where, name) for target in targets]
             if sorted(o.slug for o in getattr(instance, name).all()) == sorted(o.slug for o in objs):
                 continue
             untouched = [o for o in objs if o.import_fingerprint and not o.is_edited_since_import()]
@@ -511,9 +418,9 @@ class _Importer:
                     obj.save(update_fields=["import_fingerprint"])
 
     def _lookup(self, model, slug, where, name):
-        if slug in (None, ""):
+        if slug is None:
             return None
-        found = self.sections.get(str(slug)) if model is Section else model.objects.filter(slug=str(slug)).first()
+        found = self.sections.get(slug) if model is Section else model.objects.filter(slug=slug).first()
         if found is None:
             raise BriefingFormatError(
                 f"{name}: no {model._meta.verbose_name} with the slug “{slug}”", path=where[0], line=where[1]
@@ -523,81 +430,92 @@ class _Importer:
     # -- proposals from dates and numbers in the text --
 
     def propose(self, parsed):
-        curated_events = {
-            (p.anchor, e.date, e.precision)
-            for e in TimelineEvent.objects.exclude(origin=Origin.PROPOSED).prefetch_related("citations")
-            for p in e.citations.all()
-        }
-        curated_figures = {
-            (p.anchor, f.value.normalize())
-            for f in KeyFigure.objects.exclude(origin=Origin.PROPOSED).prefetch_related("citations")
-            for p in f.citations.all()
-        }
+        """Draft events and figures for what the text states and no curated item covers yet.
+
+        A curated item covers a mention when it cites the same paragraph and names the same time
+        (compared at the coarser precision) or the same number. A number is proposed once however
+        often the text repeats it, citing each paragraph that states it.
+        """
+        curated_events = defaultdict(list)
+        for event in TimelineEvent.objects.exclude(origin=Origin.PROPOSED).prefetch_related("citations"):
+            for paragraph in event.citations.all():
+                curated_events[paragraph.anchor].append((event.date, event.precision))
+                if event.end_date:
+                    curated_events[paragraph.anchor].append((event.end_date, event.end_precision))
+        curated_figures = defaultdict(set)
+        for figure in KeyFigure.objects.exclude(origin=Origin.PROPOSED).prefetch_related("citations"):
+            for paragraph in figure.citations.all():
+                curated_figures[paragraph.anchor].update(
+                    value.normalize() for value in (figure.value, figure.value_high) if value is not None
+                )
+        events, figures = {}, {}
         for section, paragraph in parsed.body_paragraphs():
             anchor = section.anchor(paragraph)
-            where = (self.article_path, paragraph.line)
             for mention in find_dates(paragraph.text):
-                if (anchor, mention.date, mention.precision) in curated_events:
-                    continue
-                self.upsert(
-                    TimelineEvent,
-                    "proposed timeline events",
-                    slug=_proposal_slug("event", anchor, mention.match, mention.sentence),
-                    values={
-                        "title": shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
-                        "summary": mention.sentence,
-                        "date": mention.date,
-                        "precision": mention.precision,
-                        "end_date": mention.end_date,
-                        "end_precision": "year",
-                        "status": Status.DRAFT,
-                        "kind": "fact",
-                    },
-                    relations={"citations": [self.paragraphs[anchor]]},
-                    origin=Origin.PROPOSED,
-                    where=where,
+                covered = any(
+                    _same_period(date, precision, mention.date, mention.precision)
+                    for date, precision in curated_events[anchor]
                 )
+                key = (mention.date, mention.precision, mention.end_date, mention.sentence)
+                if not covered and key not in events:
+                    events[key] = (anchor, paragraph, mention)
             for mention in find_numbers(paragraph.text):
-                if (anchor, mention.value.normalize()) in curated_figures:
+                if mention.value.normalize() in curated_figures[anchor]:
                     continue
-                self.upsert(
-                    KeyFigure,
-                    "proposed key figures",
-                    slug=_proposal_slug("figure", anchor, mention.match, mention.sentence),
-                    values={
-                        "label": shorten(mention.sentence, PROPOSAL_TITLE_LENGTH),
-                        "context": mention.sentence,
-                        "value": mention.value,
-                        "value_high": mention.value_high,
-                        "unit": mention.unit,
-                        "status": Status.DRAFT,
-                        "kind": "fact",
-                    },
-                    relations={"citations": [self.paragraphs[anchor]]},
-                    origin=Origin.PROPOSED,
-                    where=where,
-                )
+                key = (mention.value.normalize(), mention.value_high, mention.unit)
+                if key in figures:
+                    if anchor not in figures[key][0]:
+                        figures[key][0].append(anchor)
+                else:
+                    figures[key] = ([anchor], paragraph, mention)
+        for anchor, paragraph, mention in events.values():
+            self.upsert(
+                TimelineEvent,
+                "proposed timeline events",
+                slug=_proposal_slug("event", anchor, mention.match, mention.sentence),
+                values={
+                    "title": proposal_title(mention.sentence, mention.match, PROPOSAL_TITLE_LENGTH),
+                    "summary": mention.sentence,
+                    "date": mention.date,
+                    "precision": mention.precision,
+                    "end_date": mention.end_date,
+                    "end_precision": "year",
+                    "status": Status.DRAFT,
+                    "kind": "fact",
+                },
+                relations={"citations": [self.paragraphs[anchor]]},
+                origin=Origin.PROPOSED,
+                where=(self.article_path, paragraph.line),
+            )
+        for anchors, paragraph, mention in figures.values():
+            self.upsert(
+                KeyFigure,
+                "proposed key figures",
+                slug=_proposal_slug("figure", anchors[0], mention.match, mention.sentence),
+                values={
+                    "label": proposal_title(mention.sentence, mention.match, PROPOSAL_TITLE_LENGTH),
+                    "context": mention.sentence,
+                    "value": mention.value,
+                    "value_high": mention.value_high,
+                    "unit": mention.unit,
+                    "qualifier": mention.qualifier,
+                    "status": Status.DRAFT,
+                    "kind": mention.kind,
+                },
+                relations={"citations": [self.paragraphs[anchor] for anchor in anchors]},
+                origin=Origin.PROPOSED,
+                where=(self.article_path, paragraph.line),
+            )
 
     def run(self):
+        # Read and check every input file before the first write.
+        pack_files = self.read_pack() if self.pack_dir else []
+        faq_rows = self.load_faq_rows() if self.pack_dir else []
         parsed = self.import_article()
-        faq_meta = self.load_faq_meta() if self.pack_dir else {}
-        self.import_faq_and_sources(parsed, faq_meta)
-        if self.pack_dir:
-            self.import_pack()
+        self.import_faq_and_sources(parsed, faq_rows)
+        self.import_pack(pack_files)
         self.propose(parsed)
         return self.report
-
-
-_CITING_RELATIONS = [
-    f"cited_by_{model._meta.model_name}"
-    for model in (Country, Actor, Leader, TimelineEvent, KeyFigure, Concept, Takeaway, FaqEntry, SourceReference)
-]
-
-
-def _as_list(value):
-    if value in (None, ""):
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _proposal_slug(prefix, anchor, match, sentence):
@@ -612,9 +530,11 @@ def _format_validation(error):
 
 
 @transaction.atomic
-def import_briefing(*, article_path, pack_dir=None, now=None):
+def import_briefing(*, article_path, pack_dir=None, publish=False, now=None):
     """Import the article and (optionally) its content pack in one transaction.
 
-    Raises ``BriefingFormatError`` naming the file and line on bad input; then nothing is written.
+    A new article becomes a draft briefing unless ``publish``; a re-imported one keeps its status
+    (``publish`` publishes it). Raises ``BriefingFormatError`` naming the file and line on bad
+    input; then nothing is written.
     """
-    return _Importer(article_path=article_path, pack_dir=pack_dir, now=now or timezone.now()).run()
+    return _Importer(article_path=article_path, pack_dir=pack_dir, publish=publish, now=now or timezone.now()).run()

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -132,8 +133,14 @@ class Briefing(TimestampedModel):
     def get_absolute_url(self):
         return reverse("briefings:briefing-detail")
 
+    @cached_property
+    def standfirst_paragraph(self):
+        """The standfirst as a citable paragraph (the reader's lede), or None for an article without one."""
+        return Paragraph.objects.filter(section__briefing=self, section__kind=SectionKind.STANDFIRST).first()
+
 
 class SectionKind(models.TextChoices):
+    STANDFIRST = "standfirst", _("Standfirst")
     BODY = "body", _("Body")
     FAQ = "faq", _("Frequently asked questions")
     SOURCES = "sources", _("Sources")
@@ -254,7 +261,9 @@ class Paragraph(TimestampedModel):
 
     @property
     def label(self):
-        """Human citation: "The Wagner Transition, paragraph 3"."""
+        """Human citation: "The Wagner Transition, paragraph 3"; the standfirst is "Standfirst"."""
+        if self.section.kind == SectionKind.STANDFIRST:
+            return SectionKind.STANDFIRST.label
         return _("%(section)s, paragraph %(number)s") % {
             "section": self.section.title,
             "number": self.number,

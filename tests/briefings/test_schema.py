@@ -215,7 +215,7 @@ def real_content(django_db_setup, django_db_blocker):
     Each test's own transaction (``django_db``) nests inside this one as a savepoint.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+        import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK, publish=True)
         yield
         transaction.set_rollback(True)
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def imported(article_path, pack_dir):
-    import_briefing(article_path=article_path, pack_dir=pack_dir)
+    import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
 
 
 def test_blank_query_finds_nothing_without_querying(django_assert_num_queries):

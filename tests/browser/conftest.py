@@ -169,7 +169,7 @@ def site(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
-        import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+        import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK, publish=True)
         server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
         server._live_server_modified_settings.enable()
         try:
