@@ -92,7 +92,13 @@ def main():
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
         ["migrate", "--no-input", "-v", "0"],
-        ["import_briefing", "briefings/content/sahel-sovereignty-mirage.txt", "--pack", "briefings/content/pack", "--publish"],
+        [
+            "import_briefing",
+            "briefings/content/sahel-sovereignty-mirage.txt",
+            "--pack",
+            "briefings/content/pack",
+            "--publish",
+        ],
         ["collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

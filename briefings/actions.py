@@ -60,11 +60,7 @@ PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 
 def _period(date, precision):
     """The date truncated to ``precision``: (year,), (year, month) or (year, month, day)."""
-    return (date.year,) if precision == "year" else (date.year, date.month) if precision == "month" else (
-        date.year,
-        date.month,
-        date.day,
-    )
+    return (date.year, date.month, date.day)[: {"year": 1, "month": 2, "day": 3}[precision]]
 
 
 def _same_period(date_a, precision_a, date_b, precision_b):
@@ -87,8 +83,14 @@ class _Importer:
 
     # -- the article --
 
+    def read(self):
+        """Read and check every input file, before any database work."""
+        self.parsed = parse_article(read_source(self.article_path), path=self.article_path)
+        self.pack_files = self.read_pack() if self.pack_dir else []
+        self.faq_rows = self.load_faq_rows() if self.pack_dir else []
+
     def import_article(self):
-        parsed = parse_article(read_source(self.article_path), path=self.article_path)
+        parsed = self.parsed
         briefing = Briefing.objects.filter(slug=parsed.slug).first() or self._retitled_briefing(parsed)
         if briefing is None:
             # A new article waits as a draft for an editor unless the import is asked to publish it,
@@ -507,13 +509,11 @@ class _Importer:
                 where=(self.article_path, paragraph.line),
             )
 
-    def run(self):
-        # Read and check every input file before the first write.
-        pack_files = self.read_pack() if self.pack_dir else []
-        faq_rows = self.load_faq_rows() if self.pack_dir else []
+    @transaction.atomic
+    def write(self):
         parsed = self.import_article()
-        self.import_faq_and_sources(parsed, faq_rows)
-        self.import_pack(pack_files)
+        self.import_faq_and_sources(parsed, self.faq_rows)
+        self.import_pack(self.pack_files)
         self.propose(parsed)
         return self.report
 
@@ -529,12 +529,14 @@ def _format_validation(error):
     return " ".join(error.messages)
 
 
-@transaction.atomic
 def import_briefing(*, article_path, pack_dir=None, publish=False, now=None):
     """Import the article and (optionally) its content pack in one transaction.
 
-    A new article becomes a draft briefing unless ``publish``; a re-imported one keeps its status
-    (``publish`` publishes it). Raises ``BriefingFormatError`` naming the file and line on bad
-    input; then nothing is written.
+    Every file is read and checked first, then written in one transaction. A new article becomes a
+    draft briefing unless ``publish``; a re-imported one keeps its status (``publish`` publishes
+    it). Raises ``BriefingFormatError`` naming the file and line on bad input; then nothing is
+    written.
     """
-    return _Importer(article_path=article_path, pack_dir=pack_dir, publish=publish, now=now or timezone.now()).run()
+    importer = _Importer(article_path=article_path, pack_dir=pack_dir, publish=publish, now=now or timezone.now())
+    importer.read()
+    return importer.write()

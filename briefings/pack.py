@@ -78,6 +78,8 @@ def load_rows(path):
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise BriefingFormatError(f"invalid YAML: {error.problem or error}", path=path, line=line) from None
+    except BriefingFormatError:
+        raise
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         raise BriefingFormatError(f"invalid YAML: {error}", path=path) from None
     if data is None:

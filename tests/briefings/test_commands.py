@@ -34,3 +34,16 @@ def test_demo_accounts_get_random_passwords_printed_once(capsys):
     new = {line.split()[2]: line.split()[-1] for line in reset}
     assert all(new[name] != passwords[name] for name in passwords)
     assert User.objects.get(username="student").check_password(new["student"])
+
+
+def test_import_briefing_imports_a_draft_unless_asked_to_publish(capsys):
+    from django.conf import settings
+
+    from briefings.models import Briefing, Status
+
+    call_command("import_briefing", settings.BRIEFING_SOURCE)
+    assert list(Briefing.objects.values_list("status", flat=True)) == [Status.DRAFT]
+    call_command("import_briefing", settings.BRIEFING_SOURCE, "--pack", settings.BRIEFING_PACK, "--publish")
+    assert list(Briefing.objects.values_list("status", flat=True)) == [Status.PUBLISHED]
+    out = capsys.readouterr().out
+    assert "briefing: 0 created, 1 updated, 0 unchanged, 0 skipped" in out

@@ -454,3 +454,299 @@ def test_editor_correction_survives_a_change_elsewhere_in_the_article(small):
     assert report.skipped == ["paragraphs “first-part-p1”: corrected by an editor since the last import"]
 
 
+# --- Malformed packs and articles: a clear "file, line N: message", nothing written ------------
+
+
+def _deep(levels):
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message", "line"),
+    [
+        (
+            "countries.yaml",
+            "- slug: mali\n  name: Mali\n  summary: S.\n  cites: [[first-part-p1]]\n",
+            "“cites” must be a slug or a list of slugs, each a single word",
+            1,
+        ),
+        ("countries.yaml", "- slug: mali\n  1: Mali\n", "field names must be text, not 1", 1),
+        (
+            "figures.yaml",
+            "- slug: f\n  label: F\n  value: sNaN\n  context: C.\n  cites: [first-part-p1]\n",
+            "value: Enter a number.",
+            1,
+        ),
+        (
+            "figures.yaml",
+            "- slug: f\n  label: F\n  value: .inf\n  context: C.\n  cites: [first-part-p1]\n",
+            "value: Enter a number.",
+            1,
+        ),
+        (
+            "timeline.yaml",
+            "- slug: e\n  title: E\n  date: 2023-02-30\n  precision: day\n  summary: S.\n  cites: [first-part-p1]\n",
+            "date: Enter a valid date.",
+            1,
+        ),
+        (
+            "countries.yaml",
+            f"- slug: mali\n  name: Mali\n  summary: S.\n  cites: {_deep(3000)}\n",
+            "the items are nested more than 10 levels deep",
+            4,
+        ),
+        (
+            "countries.yaml",
+            "- slug: mali\n  name: [Mali, Bamako]\n  summary: S.\n  cites: [first-part-p1]\n",
+            "name: must be a single value, not a list",
+            1,
+        ),
+        (
+            "faq.yaml",
+            "- paragraph: [frequently-asked-questions-p1]\n  slug: what-is-it\n",
+            "paragraph: must be a single value, not a list",
+            1,
+        ),
+        (
+            "faq.yaml",
+            "- paragraph: first-part-p1\n  slug: what-is-it\n",
+            "“paragraph” must be the anchor of a FAQ line, not “first-part-p1”",
+            1,
+        ),
+        (
+            "faq.yaml",
+            "- paragraph: frequently-asked-questions-p1\n- paragraph: frequently-asked-questions-p1\n",
+            "the paragraph “frequently-asked-questions-p1” appears twice",
+            2,
+        ),
+        (
+            "takeaways.yaml",
+            "- slug: t\n  text: T.\n  section: {a: b}\n  cites: [first-part-p1]\n",
+            "“section” must be a single slug",
+            1,
+        ),
+    ],
+)
+def test_malformed_pack_shapes_name_file_and_line_and_write_nothing(small, filename, content, message, line):
+    article, pack = small
+    (pack / filename).write_text(content, encoding="utf-8")
+    with pytest.raises(BriefingFormatError) as caught:
+        import_briefing(article_path=article, pack_dir=pack)
+    assert (caught.value.message, caught.value.path, caught.value.line) == (message, str(pack / filename), line)
+    assert str(caught.value) == f"{pack / filename}, line {line}: {message}"
+    assert set(counts().values()) == {0}
+
+
+def test_an_endless_pack_file_is_refused_without_reading_it_whole(small):
+    article, pack = small
+    (pack / "countries.yaml").unlink()
+    (pack / "countries.yaml").symlink_to("/dev/zero")
+    with pytest.raises(BriefingFormatError) as caught:
+        import_briefing(article_path=article, pack_dir=pack)
+    assert str(caught.value) == f"{pack / 'countries.yaml'}: the file is larger than 1,000,000 bytes"
+    assert set(counts().values()) == {0}
+
+
+def test_an_endless_article_is_refused_without_reading_it_whole():
+    with pytest.raises(CommandError) as caught:
+        call_command("import_briefing", "/dev/zero")
+    assert str(caught.value) == "Import failed, nothing was written. /dev/zero: the file is larger than 2,000,000 bytes"
+    assert set(counts().values()) == {0}
+
+
+def test_a_section_of_40000_paragraphs_is_refused_before_any_database_work(tmp_path, django_assert_num_queries):
+    article = tmp_path / "long.txt"
+    article.write_text("A Title\nA standfirst.\nThe Part\n" + "Text.\n" * 40000, encoding="utf-8")
+    with django_assert_num_queries(0), pytest.raises(BriefingFormatError) as caught:
+        import_briefing(article_path=article)
+    assert caught.value.message == "the section “The Part” has more than 500 paragraphs; a section has at most 500"
+    assert caught.value.line == 504
+
+
+# --- Drafts, publishing and re-imports ----------------------------------------------------------
+
+
+def test_publish_imports_a_new_article_published(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack, publish=True)
+    assert Briefing.objects.get().status == Status.PUBLISHED
+
+
+def test_a_different_article_arrives_as_a_draft_beside_the_published_one(small, tmp_path):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack, publish=True)
+    other = tmp_path / "other.txt"
+    other.write_text("Another Article\nIts standfirst.\nOpening\nOne.\n", encoding="utf-8")
+
+    import_briefing(article_path=other)
+
+    assert list(Briefing.objects.order_by("title").values_list("title", "status")) == [
+        ("A Small Article", Status.PUBLISHED),
+        ("Another Article", Status.DRAFT),
+    ]
+    assert list(Briefing.objects.published().values_list("title", flat=True)) == ["A Small Article"]
+
+
+def test_reimporting_keeps_the_status_and_publish_publishes_a_draft(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack, publish=True)
+    import_briefing(article_path=article, pack_dir=pack)
+    assert Briefing.objects.get().status == Status.PUBLISHED
+
+    Briefing.objects.update(status=Status.DRAFT)
+    import_briefing(article_path=article, pack_dir=pack)
+    assert Briefing.objects.get().status == Status.DRAFT
+    report = import_briefing(article_path=article, pack_dir=pack, publish=True)
+    assert (Briefing.objects.get().status, report.counts["briefing"]["updated"]) == (Status.PUBLISHED, 1)
+
+
+def test_reimporting_the_real_article_without_the_pack_changes_nothing(article_path, pack_dir):
+    import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
+    before = counts()
+    faq = list(FaqEntry.objects.values_list("slug", "kind", "import_fingerprint"))
+
+    report = import_briefing(article_path=article_path)
+
+    assert counts() == before
+    assert list(FaqEntry.objects.values_list("slug", "kind", "import_fingerprint")) == faq
+    assert not FaqEntry.objects.filter(slug__startswith="faq-").exists()
+    assert (report.total("created"), report.total("updated"), report.total("skipped")) == (0, 0, 0)
+
+
+def test_the_pack_names_faq_entries_first_imported_without_it(small):
+    article, pack = small
+    import_briefing(article_path=article)
+    assert list(FaqEntry.objects.values_list("slug", flat=True)) == ["faq-1"]
+
+    report = import_briefing(article_path=article, pack_dir=pack)
+
+    assert list(FaqEntry.objects.values_list("slug", flat=True)) == ["what-is-it"]
+    assert report.counts["FAQ entries"]["updated"] == 1
+
+
+def test_a_transaction_writes_nothing_when_the_pack_fails_after_the_article(small):
+    article, pack = small
+    (pack / "timeline.yaml").write_text(
+        "- slug: e\n  title: E\n  date: 2020-01-01\n  precision: year\n  summary: S.\n  countries: [atlantis]\n"
+        "  cites: [first-part-p1]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BriefingFormatError) as caught:
+        import_briefing(article_path=article, pack_dir=pack)
+    assert caught.value.message == "countries: no country with the slug “atlantis”"
+    assert set(counts().values()) == {0}
+
+
+# --- The standfirst is a paragraph that items can cite --------------------------------------------
+
+
+def test_the_standfirst_is_a_citable_paragraph_shown_on_the_reader(small, client):
+    article, pack = small
+    (pack / "concepts.yaml").write_text(
+        "- slug: alliance\n  term: Alliance\n  definition: D.\n  cites: [a-small-article-standfirst]\n",
+        encoding="utf-8",
+    )
+    import_briefing(article_path=article, pack_dir=pack, publish=True)
+
+    standfirst = Paragraph.objects.get(anchor="a-small-article-standfirst")
+    assert (standfirst.text, standfirst.number, standfirst.section.kind, standfirst.section.number) == (
+        "A standfirst.",
+        1,
+        "standfirst",
+        0,
+    )
+    assert str(standfirst.label) == "Standfirst"
+    assert standfirst.get_absolute_url() == "/briefing/#a-small-article-standfirst"
+    assert [c.anchor for c in Concept.objects.get().citations.all()] == ["a-small-article-standfirst"]
+    response = client.get("/briefing/")
+    assert '<p class="lede" id="a-small-article-standfirst">A standfirst.</p>' in response.content.decode()
+    # Body sections, their numbers and anchors are as before.
+    assert [s.slug for s in response.context["sections"]] == ["first-part"]
+
+
+def test_a_briefing_imported_before_the_standfirst_was_citable_gains_it_on_reimport(small):
+    article, pack = small
+    import_briefing(article_path=article, pack_dir=pack)
+    Section.objects.filter(kind="standfirst").delete()
+
+    report = import_briefing(article_path=article, pack_dir=pack)
+
+    assert Paragraph.objects.filter(anchor="a-small-article-standfirst").exists()
+    assert (report.counts["sections"]["created"], report.counts["paragraphs"]["created"]) == (1, 1)
+
+
+# --- Proposals worth an editor's time ----------------------------------------------------------
+
+
+def test_the_shipped_article_and_pack_leave_no_proposal_that_a_curated_item_covers(article_path, pack_dir):
+    import_briefing(article_path=article_path, pack_dir=pack_dir)
+    # The four the importer used to propose: the Charter's month, "2024" from the Global Terrorism
+    # Index's name, "March 2025" from the end of its window, "1,000" from "per 1,000 population".
+    assert list(TimelineEvent.objects.filter(origin=Origin.PROPOSED)) == []
+    assert list(KeyFigure.objects.filter(origin=Origin.PROPOSED)) == []
+
+
+def test_without_the_pack_proposals_keep_hedges_and_name_each_number_once(article_path):
+    import_briefing(article_path=article_path)
+    figures = [
+        (f.display_value, f.kind, [p.anchor for p in f.citations.all()])
+        for f in KeyFigure.objects.filter(origin=Origin.PROPOSED).prefetch_related("citations").order_by("value")
+    ]
+    assert figures == [
+        ("17%", "fact", ["the-jihadist-paradox-p2"]),
+        ("20–25", "claim", ["the-jihadist-paradox-p5"]),
+        ("20–62%", "claim", ["the-ecowas-rupture-p3"]),
+        ("68%", "fact", ["the-jihadist-paradox-p2"]),
+        ("approximately 1,000", "fact", ["the-wagner-transition-p1"]),
+        ("1,486", "fact", ["the-wagner-transition-p4"]),
+        ("5,000", "fact", ["the-sovereignty-mirage-p1", "the-jihadist-paradox-p4"]),
+        ("5,100", "fact", ["what-the-west-misunderstands-p2"]),
+        ("perhaps 50,000", "analysis", ["the-jihadist-paradox-p5"]),
+        ("1.4 million–1.75 million", "analysis", ["the-jihadist-paradox-p5"]),
+        ("70 million", "fact", ["the-jihadist-paradox-p4"]),
+        ("an estimated $2.5 billion", "claim", ["the-wagner-transition-p2"]),
+    ]
+    events = [
+        (e.date_label, e.title)
+        for e in TimelineEvent.objects.filter(origin=Origin.PROPOSED).order_by("date", "precision", "title")
+    ]
+    assert events == [
+        ("1987", "…revolutionary leader assassinated in 1987 at age 37—an incomplete generational…"),
+        ("2014–2022", "France’s Operation Barkhane, which ran from 2014 to 2022, failed to defeat the…"),
+        ("2020", "The coups in Mali (2020, 2021), Burkina Faso (2022), and Niger (2023) were not Russian…"),
+        ("2021", "The Wagner Group operated in Mali from 2021 with approximately 1,000 personnel."),
+        ("2021", "The coups in Mali (2020, 2021), Burkina Faso (2022), and Niger (2023) were not Russian…"),
+        ("2021", "…President Bazoum’s transition in 2021 and receiving no recognition for it."),
+        ("2022", "The coups in Mali (2020, 2021), Burkina Faso (2022), and Niger (2023) were not Russian…"),
+        ("2023", "Fatality data reveals a paradox: Burkina Faso experienced 17% fewer attacks in 2023 but…"),
+        ("2023", "The coups in Mali (2020, 2021), Burkina Faso (2022), and Niger (2023) were not Russian…"),
+        ("August 2023", "Following Yevgeny Prigozhin’s death in August 2023, operations were rebranded as “Africa…"),
+        ("September 2023", "…the Liptako-Gourma Charter in September 2023, they proclaimed “an architecture of…"),
+        ("January 2024", "…“immediate withdrawal” from ECOWAS in January 2024, they severed more than diplomatic…"),
+        ("December 2024", "Against this enemy, the AES offers a 5,000-strong unified force launched in December 2024."),
+    ]
+    # Nothing from a name ("Global Terrorism Index 2024", "Freedom House’s 2024 report") or a window's
+    # end ("between January 2024 and March 2025", "since 2021"); no denominators or ages.
+    assert not TimelineEvent.objects.filter(origin=Origin.PROPOSED, date__year=2025).exists()
+    assert not KeyFigure.objects.filter(origin=Origin.PROPOSED, value__in=[36, 37]).exists()
+
+
+def test_a_curated_day_covers_the_month_and_year_the_text_gives(small):
+    article, pack = small
+    (pack / "timeline.yaml").write_text(
+        "- slug: charter\n  title: Charter signed\n  date: 2023-09-16\n  precision: day\n  summary: S.\n"
+        "  cites: [first-part-p2]\n",
+        encoding="utf-8",
+    )
+    import_briefing(article_path=article, pack_dir=pack)
+    # "September 2023" in first-part-p2 is the curated 16 September 2023; only Barkhane's span is left.
+    proposed = TimelineEvent.objects.filter(origin=Origin.PROPOSED)
+    assert [(e.date_label, e.precision) for e in proposed] == [("2014–2022", "year")]
+
+
+def test_a_proposal_no_longer_made_is_not_duplicated_on_reimport(article_path):
+    import_briefing(article_path=article_path)
+    before = counts()
+    report = import_briefing(article_path=article_path)
+    assert counts() == before
+    assert report.counts["proposed key figures"] == {"unchanged": 12}

@@ -1,11 +1,19 @@
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefings.parsing import BriefingFormatError, find_dates, find_numbers, parse_article, read_source
+from briefings.parsing import (
+    BriefingFormatError,
+    find_dates,
+    find_numbers,
+    parse_article,
+    proposal_title,
+    read_source,
+)
 
 BODY_SECTIONS = [
     ("the-sovereignty-mirage", "The Sovereignty Mirage", 2),
@@ -103,6 +111,105 @@ def test_find_numbers_reads_units_ranges_and_scales_but_not_years():
         (Decimal("20"), Decimal("62"), "%", "20-62%"),
         (Decimal("5100"), None, "", "5,100"),
     ]
+
+
+def test_the_standfirst_is_a_section_of_its_own_with_an_anchor_from_the_article_slug(article):
+    standfirst = article.standfirst_section
+    assert (standfirst.slug, standfirst.kind, standfirst.number, standfirst.line) == ("standfirst", "standfirst", 0, 2)
+    assert [standfirst.anchor(p) for p in standfirst.paragraphs] == [
+        "the-sahels-sovereignty-mirage-russia-juntas-and-the-limits-of-liberation-standfirst"
+    ]
+    assert standfirst.paragraphs[0].text == article.standfirst
+    assert article.all_sections() == [standfirst, *article.sections]
+
+
+def test_a_heading_named_standfirst_does_not_take_the_standfirst_slug():
+    parsed = parse_article("Title\nThe standfirst.\nStandfirst\nText.")
+    assert [s.slug for s in parsed.all_sections()] == ["standfirst", "standfirst-2"]
+    assert [s.anchor(p) for s in parsed.all_sections() for p in s.paragraphs] == ["title-standfirst", "standfirst-2-p1"]
+
+
+def test_an_article_without_a_standfirst_has_no_standfirst_section():
+    parsed = parse_article("Title\nHeading\nText.")
+    assert (parsed.standfirst, parsed.standfirst_section, len(parsed.all_sections())) == ("", None, 1)
+
+
+def test_find_dates_leaves_out_names_and_the_ends_of_windows():
+    text = (
+        "The Global Terrorism Index 2024 documents 1,486 deaths between January 2024 and March 2025. "
+        "Freedom House’s 2024 report documents repression. They have extracted gold since 2021. "
+        "In 2023 the force grew. The Wagner Group operated in Mali from 2021."
+    )
+    assert [(m.date, m.precision, m.match) for m in find_dates(text)] == [
+        (datetime.date(2023, 1, 1), "year", "2023"),
+        (datetime.date(2021, 1, 1), "year", "2021"),
+    ]
+
+
+def test_find_numbers_leaves_out_denominators_and_ages():
+    text = "Doctrine suggests 20-25 personnel per 1,000 population. A 36-year-old president; Sankara died at age 37."
+    assert [(m.value, m.value_high, m.match) for m in find_numbers(text)] == [(Decimal("20"), Decimal("25"), "20-25")]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier", "kind"),
+    [
+        ("According to reporting, they extracted an estimated $2.5 billion.", "an estimated", "claim"),
+        ("They have perhaps 50,000 combined.", "perhaps", "analysis"),
+        ("Wagner operated with approximately 1,000 personnel.", "approximately", "fact"),
+        ("Informal trade is 20-62% of GDP depending on the estimate.", "", "claim"),
+        ("Doctrine suggests ratios of 20-25 personnel.", "", "claim"),
+        ("The states would need 1.4 to 1.75 million personnel.", "", "analysis"),
+        ("Barkhane deployed 5,100 troops.", "", "fact"),
+    ],
+)
+def test_find_numbers_keeps_the_hedge_and_classifies_the_statement(text, qualifier, kind):
+    [mention] = find_numbers(text)
+    assert (mention.qualifier, mention.kind) == (qualifier, kind)
+
+
+def test_proposal_titles_drop_a_leading_but_and_show_a_late_number():
+    assert proposal_title("But 5,000 troops cannot secure three countries.", "5,000", 90) == (
+        "5,000 troops cannot secure three countries."
+    )
+    sentence = (
+        "When the leaders of Mali, Burkina Faso, and Niger signed the Liptako-Gourma Charter in September 2023, "
+        "they proclaimed an architecture of collective defence."
+    )
+    title = proposal_title(sentence, "September 2023", 90)
+    assert title == "…the Liptako-Gourma Charter in September 2023, they proclaimed an architecture of…"
+    assert len(title) <= 90
+
+
+def test_a_section_of_too_many_paragraphs_is_refused_at_the_first_one_too_many():
+    with pytest.raises(BriefingFormatError) as caught:
+        parse_article("Title\nStandfirst.\nThe Part\n" + "Text.\n" * 501, path="long.txt")
+    assert str(caught.value) == (
+        "long.txt, line 504: the section “The Part” has more than 500 paragraphs; a section has at most 500"
+    )
+    assert len(parse_article("Title\nStandfirst.\nThe Part\n" + "Text.\n" * 500).sections[0].paragraphs) == 500
+
+
+def test_too_many_sections_are_refused():
+    text = "Title\nStandfirst.\n" + "".join(f"Heading {n}\nText.\n" for n in range(201))
+    with pytest.raises(BriefingFormatError) as caught:
+        parse_article(text, path="many.txt")
+    assert (caught.value.message, caught.value.line) == (
+        "more than 200 section headings; an article has at most 200",
+        403,
+    )
+
+
+def test_read_source_caps_the_size_it_reads(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 101, encoding="utf-8")
+    with pytest.raises(BriefingFormatError) as caught:
+        read_source(big, limit=100)
+    assert str(caught.value) == f"{big}: the file is larger than 100 bytes"
+    assert read_source(big, limit=101) == "x" * 101
+    with pytest.raises(BriefingFormatError) as caught:
+        read_source(Path("/dev/zero"))
+    assert caught.value.message == "the file is larger than 2,000,000 bytes"
 
 
 @pytest.mark.parametrize(
