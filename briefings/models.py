@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -132,11 +131,6 @@ class Briefing(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("briefings:briefing-detail")
-
-    @cached_property
-    def standfirst_paragraph(self):
-        """The standfirst as a citable paragraph (the reader's lede), or None for an article without one."""
-        return Paragraph.objects.filter(section__briefing=self, section__kind=SectionKind.STANDFIRST).first()
 
 
 class SectionKind(models.TextChoices):

@@ -17,8 +17,8 @@ explains for editors:
   are checked by a ``ModelForm`` of that model: required fields, choices, numbers, ISO dates
   (``2023-09-16``), lengths, the model's own ``clean()``. Relations name other items by slug: a
   single slug for a ``foreign`` relation, a slug or a list of slugs for a ``many`` one. An item may
-  name an item of its own file only if that item comes earlier in the file (``related`` leaders
-  may name any leader of the file).
+  name another item of its own file anywhere in it (``part_of``, ``related``); a loop of single
+  relations is an error.
 - ``faq.yaml`` classifies the article's own FAQ pairs: ``paragraph`` (the anchor of a FAQ line,
   ``frequently-asked-questions-p2``), and optionally ``slug`` and ``kind``.
 - YAML's dates stay text until the form reads them, so ``2023-02-30`` is a field error, not a crash.
@@ -31,9 +31,21 @@ from functools import cached_property
 
 import yaml
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import modelform_factory
 
-from .models import Actor, Concept, Country, KeyFigure, Leader, StatementKind, Status, Takeaway, TimelineEvent
+from .models import (
+    Actor,
+    Concept,
+    Country,
+    KeyFigure,
+    Leader,
+    StatementKind,
+    Status,
+    Takeaway,
+    TimelineEvent,
+    derived_models,
+)
 from .parsing import BriefingFormatError, read_source
 
 MAX_PACK_FILE_BYTES = 1_000_000
@@ -95,8 +107,24 @@ def load_rows(path):
     return data
 
 
+# The columns' limits on every database (SQLite would store a larger number, PostgreSQL refuse it).
+INTEGER_LIMITS = {
+    "SmallIntegerField": (-32768, 32767),
+    "PositiveSmallIntegerField": (0, 32767),
+    "IntegerField": (-2147483648, 2147483647),
+    "PositiveIntegerField": (0, 2147483647),
+}
+
+
 class PackItemForm(forms.ModelForm):
     """Checks one item's own fields. Uniqueness needs the database: the import checks it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            limits = INTEGER_LIMITS.get(self._meta.model._meta.get_field(name).get_internal_type())
+            if limits and isinstance(form_field, forms.IntegerField):
+                form_field.validators += [MinValueValidator(limits[0]), MaxValueValidator(limits[1])]
 
     def validate_unique(self):
         pass
@@ -137,7 +165,7 @@ class PackSpec:
         return self.model._meta.get_field(name).related_model
 
 
-PACK_SPECS = [
+_SPECS = [
     PackSpec("countries.yaml", Country, "countries", ("name", "regime", "coup_years", "summary")),
     PackSpec("actors.yaml", Actor, "actors", ("name", "short_name", "actor_type", "summary"), many=("countries",)),
     PackSpec(
@@ -166,6 +194,11 @@ PACK_SPECS = [
     PackSpec("concepts.yaml", Concept, "concepts", ("term", "definition", "in_the_article")),
     PackSpec("takeaways.yaml", Takeaway, "takeaways", ("text",), foreign=("section",)),
 ]
+# One file per derived model that the pack curates, in the order of ``derived_models()``: a file's
+# relations point only at models read before it (countries, then actors, then leaders...).
+PACK_SPECS = sorted(_SPECS, key=lambda spec: derived_models().index(spec.model))
+
+
 # Kinds of statement that come from outside the article, and so may cite no paragraph.
 UNCITED_KINDS = frozenset({"background"})
 
@@ -235,7 +268,32 @@ def read_pack_file(spec, path):
                 many={name: _slug_list(name, row.get(name), path, row) for name in spec.many},
             )
         )
-    return items
+    return _in_dependency_order(items, spec, path)
+
+
+def _in_dependency_order(items, spec, path):
+    """The items, each after the items of its own file that it names in a single relation.
+
+    An actor may be ``part_of`` one further down its file: that one is imported first. Each item
+    keeps the position it has in the file; a loop is an error.
+    """
+    own = [name for name in spec.foreign if spec.related_model(name) is spec.model]
+    if not own:
+        return items
+    in_file = {item.slug for item in items}
+    ordered, done, pending = [], set(), list(items)
+    while pending:
+        ready = [item for item in pending if all(item.foreign[name] not in in_file - done for name in own)]
+        if not ready:
+            raise BriefingFormatError(
+                f"{own[0]}: “{pending[0].slug}” and the items it belongs to form a loop",
+                path=path,
+                line=pending[0].line,
+            )
+        ordered.extend(ready)
+        done.update(item.slug for item in ready)
+        pending = [item for item in pending if item.slug not in done]
+    return ordered
 
 
 class FaqRowForm(forms.Form):

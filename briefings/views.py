@@ -81,15 +81,19 @@ def briefing_detail(request):
     briefing = Briefing.objects.published().first()
     if briefing is None:
         raise Http404(_("No briefing has been published yet."))
-    sections = (
-        Section.objects.filter(briefing=briefing)
-        .body()
-        .prefetch_related(
-            Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")),
-            Prefetch("takeaways", queryset=Takeaway.objects.published().with_citations().order_by("position", "slug")),
-        )
+    sections = Section.objects.filter(
+        briefing=briefing, kind__in=[SectionKind.STANDFIRST, SectionKind.BODY]
+    ).prefetch_related(
+        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")),
+        Prefetch("takeaways", queryset=Takeaway.objects.published().with_citations().order_by("position", "slug")),
     )
-    context = {"briefing": briefing, "sections": sections}
+    # The standfirst comes first (number 0); its paragraph is the lede, with its anchor, so items can cite it.
+    standfirst = next((p for s in sections if s.kind == SectionKind.STANDFIRST for p in s.paragraphs.all()), None)
+    context = {
+        "briefing": briefing,
+        "standfirst": standfirst,
+        "sections": [s for s in sections if s.kind == SectionKind.BODY],
+    }
     return _render(request, "briefings/briefing_detail.html", "briefing-sections", context)
 
 

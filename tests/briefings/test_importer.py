@@ -520,6 +520,18 @@ def _deep(levels):
             2,
         ),
         (
+            "leaders.yaml",
+            "- slug: l\n  name: L\n  summary: S.\n  power_year: 40000\n  cites: [first-part-p1]\n",
+            "power_year: Ensure this value is less than or equal to 32767.",
+            1,
+        ),
+        (
+            "concepts.yaml",
+            "- slug: c\n  term: T\n  definition: D.\n  position: 99999999999999999999\n  cites: [first-part-p1]\n",
+            "position: Ensure this value is less than or equal to 2147483647.",
+            1,
+        ),
+        (
             "takeaways.yaml",
             "- slug: t\n  text: T.\n  section: {a: b}\n  cites: [first-part-p1]\n",
             "“section” must be a single slug",
