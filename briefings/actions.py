@@ -29,7 +29,7 @@ from .parsing import BriefingFormatError, find_dates, find_numbers, parse_articl
 
 @dataclass
 class ImportReport:
-    """What an import did, per kind of item: created, updated, unchanged, skipped."""
+    """What an import did, per kind of item: created, updated, unchanged, skipped (and removed proposals)."""
 
     counts: dict[str, Counter] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
@@ -48,6 +48,7 @@ class ImportReport:
             rows.append(
                 f"{label}: {counter['created']} created, {counter['updated']} updated, "
                 f"{counter['unchanged']} unchanged, {counter['skipped']} skipped"
+                + (f", {counter['removed']} removed" if counter["removed"] else "")
             )
         rows.extend(f"  skipped {detail}" for detail in self.skipped)
         return rows
@@ -470,7 +471,9 @@ class _Importer:
                         figures[key][0].append(anchor)
                 else:
                     figures[key] = ([anchor], paragraph, mention)
+        made = {TimelineEvent: set(), KeyFigure: set()}
         for anchor, paragraph, mention in events.values():
+            made[TimelineEvent].add(_proposal_slug("event", anchor, mention.match, mention.sentence))
             self.upsert(
                 TimelineEvent,
                 "proposed timeline events",
@@ -490,6 +493,7 @@ class _Importer:
                 where=(self.article_path, paragraph.line),
             )
         for anchors, paragraph, mention in figures.values():
+            made[KeyFigure].add(_proposal_slug("figure", anchors[0], mention.match, mention.sentence))
             self.upsert(
                 KeyFigure,
                 "proposed key figures",
@@ -508,6 +512,25 @@ class _Importer:
                 origin=Origin.PROPOSED,
                 where=(self.article_path, paragraph.line),
             )
+        self._remove_stale_proposals(made)
+
+    def _remove_stale_proposals(self, made):
+        """Drafts an earlier import proposed from this article and this one no longer proposes (a curated
+        item covers them now, or the text changed) go, unless an editor touched or published them."""
+        labels = {TimelineEvent: "proposed timeline events", KeyFigure: "proposed key figures"}
+        for model, slugs in made.items():
+            candidates = (
+                model.objects.filter(
+                    origin=Origin.PROPOSED, status=Status.DRAFT, citations__in=self.paragraphs.values()
+                )
+                .exclude(slug__in=slugs)
+                .distinct()
+                .prefetch_related("citations", *model.fingerprint_relations)
+            )
+            stale = [item.pk for item in candidates if item.import_fingerprint and not item.is_edited_since_import()]
+            if stale:
+                model.objects.filter(pk__in=stale).delete()
+                self.report.counts.setdefault(labels[model], Counter())["removed"] += len(stale)
 
     @transaction.atomic
     def write(self):

@@ -765,3 +765,27 @@ def test_a_proposal_no_longer_made_is_not_duplicated_on_reimport(article_path):
     report = import_briefing(article_path=article_path)
     assert counts() == before
     assert report.counts["proposed key figures"] == {"unchanged": 12}
+
+
+def test_proposals_a_curated_item_now_covers_are_removed_unless_an_editor_touched_them(small):
+    article, pack = small
+    (pack / "timeline.yaml").unlink()
+    import_briefing(article_path=article, pack_dir=pack)
+    proposed = {e.date_label: e for e in TimelineEvent.objects.filter(origin=Origin.PROPOSED)}
+    assert sorted(proposed) == ["2014–2022", "September 2023"]
+    edited = proposed["September 2023"]
+    edited.title = "The Charter is signed"
+    edited.save()
+    (pack / "timeline.yaml").write_text(
+        "- slug: barkhane\n  title: Barkhane\n  date: 2014-01-01\n  precision: year\n  summary: S.\n"
+        "  cites: [first-part-p1]\n- slug: charter\n  title: Charter\n  date: 2023-09-16\n  summary: S.\n"
+        "  cites: [first-part-p2]\n",
+        encoding="utf-8",
+    )
+
+    report = import_briefing(article_path=article, pack_dir=pack)
+
+    # The untouched Barkhane proposal goes; the one an editor retitled stays for them to decide.
+    assert list(TimelineEvent.objects.filter(origin=Origin.PROPOSED)) == [edited]
+    assert report.counts["proposed timeline events"]["removed"] == 1
+    assert "proposed timeline events: 0 created, 0 updated, 0 unchanged, 0 skipped, 1 removed" in report.lines()
