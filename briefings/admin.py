@@ -1,7 +1,7 @@
 """The editors' admin: review what the importer proposes, publish, revise, see what a change touches.
 
 Every model keeps its change history (django-simple-history) with revert. Editors' permissions come
-from the ``Editors`` group (briefings/roles.py); the admin only narrows what the importer owns
+from the ``Editors`` group (sahel_learn/accounts/roles.py); the admin only narrows what the importer owns
 (slugs, anchors, the article's structure) to read-only.
 """
 

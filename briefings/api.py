@@ -12,15 +12,16 @@ from django.db.models import Prefetch
 from django.urls import path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sahel_learn.api import FORBIDDEN, VALIDATION_ERROR, Pagination, Schema
+
 from . import filters
+from .forms import MAX_QUERY_LENGTH
 from .models import (
     Actor,
     Concept,
@@ -32,14 +33,16 @@ from .models import (
     Section,
     SourceReference,
     Status,
+    Takeaway,
     TimelineEvent,
+    derived_models,
+    shows_drafts,
 )
-from .search import MAX_QUERY_LENGTH, search
+from .search import search
 from .serializers import (
     ActorSerializer,
     ConceptSerializer,
     CountrySerializer,
-    ErrorSerializer,
     FaqEntrySerializer,
     KeyFigureSerializer,
     LeaderSerializer,
@@ -60,14 +63,6 @@ STATUS_PARAMETER = OpenApiParameter(
         "changes nothing: only published content is ever shown to them."
     ),
 )
-VALIDATION_ERROR = OpenApiResponse(
-    {
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        "example": {"year_from": ["Enter a whole number."]},
-    },
-    description=_("A query parameter has a wrong value: the parameter's name, then what is wrong with it."),
-)
 SEARCH_PARAMETER = OpenApiParameter(
     "q",
     {
@@ -80,42 +75,13 @@ SEARCH_PARAMETER = OpenApiParameter(
     required=True,
     description=format_lazy(_("Words to look for (at most {max} characters)."), max=MAX_QUERY_LENGTH),
 )
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description=_("The credentials given (a token) are not valid."))
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("No such item, or no such page of results."))
 
 
-class ContentPagination(PageNumberPagination):
-    """Fifty to a page (PAGE_SIZE); ``?page=`` without a number is an invalid page like any other."""
-
-    def get_page_number(self, request, paginator):
-        if request.query_params.get(self.page_query_param) == "":
-            raise NotFound(self.invalid_page_message)
-        return super().get_page_number(request, paginator)
-
-
-class ContentSchema(AutoSchema):
-    """Documents ``?status``, and the 400, 403 and 404 answers every operation here can give."""
-
-    def get_tags(self):
-        # /api/v1/leaders/{slug}/ is tagged "leaders".
-        return self._tokenize_path()[1:2]
-
-    def get_description(self):
-        if self.view.action == "retrieve":
-            name = self.view.model._meta.verbose_name
-            return _("One %(name)s, by its slug.") % {"name": name}
-        return super().get_description()
+class ContentSchema(Schema):
+    """Also documents ``?status``, which every content operation takes."""
 
     def get_override_parameters(self):
         return [*super().get_override_parameters(), STATUS_PARAMETER]
-
-    def get_response_serializers(self):
-        return {
-            200: super().get_response_serializers(),
-            400: VALIDATION_ERROR,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        }
 
 
 def _check_status(request):
@@ -127,14 +93,21 @@ def _check_status(request):
 
 
 class ContentViewSet(viewsets.ReadOnlyModelViewSet):
-    """List and detail of one kind of content, scoped to what the request may see."""
+    """List and detail of one kind of content, scoped to what the request may see.
+
+    ``shows_drafts(request)`` says whether this is a staff editor reading drafts: they read the
+    drafts instead of the published rows; related rows are prefetched with ``visible(drafts)``.
+    """
 
     schema = ContentSchema()
-    pagination_class = ContentPagination
+    pagination_class = Pagination
     lookup_field = "slug"
     # Anything up to the next slash reaches the view, so an unknown slug gets the API's JSON 404.
     lookup_value_regex = r"[^/]+"
     model = None
+    # Where the router mounts it, under /api/v1/.
+    prefix = None
+    # Lists are in the editors' order; None keeps the model's own (leaders: heads of state first).
     ordering = ("position", "slug")
 
     def initial(self, request, *args, **kwargs):
@@ -143,22 +116,18 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @property
     def drafts(self):
-        return filters.showing_drafts(self.request)
+        return shows_drafts(self.request)
 
     def get_queryset(self):
-        status = self.request.query_params.get("status")
-        queryset = self.model.objects.visible_to(self.request.user, status).order_by(*self.ordering)
+        queryset = self.model.objects.visible(self.drafts)
+        if self.drafts:
+            queryset = queryset.drafts()
+        if self.ordering:
+            queryset = queryset.order_by(*self.ordering)
         return self.load_relations(queryset)
 
     def load_relations(self, queryset):
-        return queryset.prefetch_related(Prefetch("citations", queryset=self.visible(Paragraph)))
-
-    def visible(self, model):
-        """Rows of a related model that may be shown: published ones, or any of them to staff reading drafts."""
-        if model is Paragraph:
-            paragraphs = Paragraph.objects.select_related("section")
-            return paragraphs if self.drafts else paragraphs.published()
-        return model.objects.all() if self.drafts else model.objects.published()
+        return queryset.with_citations(self.drafts)
 
     def get_object(self):
         slug = self.kwargs["slug"]
@@ -179,9 +148,6 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
             return queryset
         return super().filter_queryset(queryset)
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "drafts": self.drafts}
-
 
 class SectionViewSet(ContentViewSet):
     """Sections of the article, each with its paragraphs, in the article's order.
@@ -191,6 +157,7 @@ class SectionViewSet(ContentViewSet):
     """
 
     model = Section
+    prefix = "sections"
     serializer_class = SectionSerializer
     filterset_class = filters.SectionFilter
     ordering = ("briefing__imported_at", "briefing__slug", "number")
@@ -203,6 +170,7 @@ class CountryViewSet(ContentViewSet):
     """Countries of the alliance and around it."""
 
     model = Country
+    prefix = "countries"
     serializer_class = CountrySerializer
     filterset_class = filters.CountryFilter
 
@@ -211,65 +179,57 @@ class ActorViewSet(ContentViewSet):
     """Alliances, forces, groups and bodies the article names."""
 
     model = Actor
+    prefix = "actors"
     serializer_class = ActorSerializer
     filterset_class = filters.ActorFilter
 
     def load_relations(self, queryset):
-        return super().load_relations(queryset).prefetch_related(Prefetch("countries", queryset=self.visible(Country)))
+        return super().load_relations(queryset).with_visible("countries", drafts=self.drafts)
 
 
 class LeaderViewSet(ContentViewSet):
-    """Heads of state and the people the article sets beside them."""
+    """Heads of state and the people the article sets beside them, heads of state first."""
 
     model = Leader
+    prefix = "leaders"
     serializer_class = LeaderSerializer
     filterset_class = filters.LeaderFilter
-    # Heads of state first, as in the reader.
-    ordering = ("role", "position", "slug")
+    ordering = None
 
     def load_relations(self, queryset):
-        return (
-            super()
-            .load_relations(queryset)
-            .select_related("country")
-            .prefetch_related(Prefetch("related", queryset=self.visible(Leader)))
-        )
+        return super().load_relations(queryset).with_visible("country", "related", drafts=self.drafts)
 
 
 class TimelineEventViewSet(ContentViewSet):
     """Dated events, oldest first."""
 
     model = TimelineEvent
+    prefix = "timeline"
     serializer_class = TimelineEventSerializer
     filterset_class = filters.TimelineEventFilter
-    ordering = ("date", "position", "slug")
+    ordering = None
 
     def load_relations(self, queryset):
-        return (
-            super()
-            .load_relations(queryset)
-            .prefetch_related(
-                Prefetch("countries", queryset=self.visible(Country)),
-                Prefetch("actors", queryset=self.visible(Actor)),
-            )
-        )
+        return super().load_relations(queryset).with_visible("countries", "actors", drafts=self.drafts)
 
 
 class KeyFigureViewSet(ContentViewSet):
     """Numbers the article gives: troops, money, casualties, shares."""
 
     model = KeyFigure
+    prefix = "figures"
     serializer_class = KeyFigureSerializer
     filterset_class = filters.KeyFigureFilter
 
     def load_relations(self, queryset):
-        return super().load_relations(queryset).select_related("country", "actor")
+        return super().load_relations(queryset).with_visible("country", "actor", drafts=self.drafts)
 
 
 class ConceptViewSet(ContentViewSet):
     """Terms the article relies on, defined."""
 
     model = Concept
+    prefix = "concepts"
     serializer_class = ConceptSerializer
     filterset_class = filters.ConceptFilter
 
@@ -278,6 +238,7 @@ class FaqEntryViewSet(ContentViewSet):
     """The article's frequently asked questions."""
 
     model = FaqEntry
+    prefix = "faq"
     serializer_class = FaqEntrySerializer
     filterset_class = filters.FaqEntryFilter
 
@@ -286,6 +247,7 @@ class SourceReferenceViewSet(ContentViewSet):
     """The article's sources and further reading."""
 
     model = SourceReference
+    prefix = "sources"
     serializer_class = SourceReferenceSerializer
     filterset_class = filters.SourceReferenceFilter
 
@@ -314,22 +276,21 @@ class SearchView(APIView):
         return Response(SearchResultSerializer(result, context={"request": request}).data)
 
 
-ROUTES = [
-    ("sections", SectionViewSet, "section"),
-    ("countries", CountryViewSet, "country"),
-    ("actors", ActorViewSet, "actor"),
-    ("leaders", LeaderViewSet, "leader"),
-    ("timeline", TimelineEventViewSet, "timelineevent"),
-    ("figures", KeyFigureViewSet, "keyfigure"),
-    ("concepts", ConceptViewSet, "concept"),
-    ("faq", FaqEntryViewSet, "faqentry"),
-    ("sources", SourceReferenceViewSet, "sourcereference"),
-]
+# Derived content the API does not serve on its own (takeaways are read with their section in the reader).
+NOT_SERVED = (Takeaway,)
+
+
+def routes():
+    """``(prefix, viewset, basename)`` of every content list: the sections, then the derived models in
+    the registry's order (``derived_models()``), each by the viewset that names it as its ``model``."""
+    viewsets = {viewset.model: viewset for viewset in ContentViewSet.__subclasses__()}
+    served = [Section, *(model for model in derived_models() if model not in NOT_SERVED)]
+    return [(viewsets[model].prefix, viewsets[model], model._meta.model_name) for model in served]
 
 
 def register(router):
     """Add this app's viewsets to the project's router."""
-    for prefix, viewset, basename in ROUTES:
+    for prefix, viewset, basename in routes():
         router.register(prefix, viewset, basename=basename)
 
 

@@ -1,16 +1,23 @@
-"""Query-string filters of the read API (django-filter FilterSets).
+"""Query-string filters of the lists, for the API and the pages alike (django-filter FilterSets).
 
-A value of the wrong type or outside its choices is refused with a 400 naming the parameter. A
-well-formed slug that names nothing simply matches nothing. Filters by a related item's slug only
-see published related items, unless a staff editor reads drafts (``?status=draft``).
+The timeline page renders ``TimelineEventFilter().form`` and the API filters with the same class, so
+both accept and refuse the same input with the same message. A value of the wrong type, outside its
+choices, or naming no visible country or actor is refused with a 400 naming the parameter; so is a
+parameter that the list does not know. An empty value (``?country=``, what an HTML form sends for
+"All countries") is the same as leaving the parameter out. Related items are those the request may
+see (``visible()``): a draft country is unknown to students.
 """
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
+from .forms import KnownParametersForm
 from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Actor,
     ActorType,
     Concept,
@@ -23,87 +30,15 @@ from .models import (
     SectionKind,
     SourceReference,
     StatementKind,
-    Status,
     TimelineEvent,
+    shows_drafts,
 )
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-FIRST_YEAR = 1
-LAST_YEAR = 9999
 
 
-def showing_drafts(request):
-    """True when a staff editor asked for drafts with ``?status=draft``."""
-    return (
-        request is not None
-        and request.query_params.get("status") == Status.DRAFT
-        and request.user.is_authenticated
-        and request.user.is_staff
-    )
-
-
-class RelatedSlugFilter(filters.CharFilter):
-    """Items linked to the related item with this slug (``field_name`` is the relation)."""
-
-    field_class = forms.SlugField
-
-    def filter(self, qs, value):
-        if value in ("", None):
-            return qs
-        lookups = {f"{self.field_name}__slug": value}
-        if not showing_drafts(self.parent.request):
-            lookups[f"{self.field_name}__status"] = Status.PUBLISHED
-        return qs.filter(**lookups)
-
-
-class YearFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", FIRST_YEAR)
-        kwargs.setdefault("max_value", LAST_YEAR)
-        super().__init__(*args, **kwargs)
-
-
-def _kind_filter():
-    return filters.ChoiceFilter(
-        choices=StatementKind.choices,
-        label=_("Kind of statement: reported fact, the author's analysis, or an attributed claim."),
-    )
-
-
-def _slug_filter(field_name, description):
-    schema = {"type": "string", "pattern": SLUG_PATTERN, "description": description}
-    return extend_schema_field(schema)(RelatedSlugFilter(field_name=field_name))
-
-
-def _country_filter(field_name):
-    return _slug_filter(field_name, _("Slug of a country; an unknown slug matches nothing."))
-
-
-def _actor_filter(field_name):
-    return _slug_filter(field_name, _("Slug of an actor; an unknown slug matches nothing."))
-
-
-def _year_filter(description):
-    schema = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR, "description": description}
-    return extend_schema_field(schema)(YearFilter(method="filter_years"))
-
-
-class FilterForm(forms.Form):
-    """Refuses a filter given with an empty value (``?country=``): leave the parameter out instead."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.fields:
-            if name in self.data and not self.data[name].strip():
-                self.add_error(name, _("Give a value, or leave the parameter out."))
-        return cleaned
-
-
-class ContentFilterSet(filters.FilterSet):
-    class Meta:
-        form = FilterForm
+class FilterForm(KnownParametersForm):
+    """The form of every FilterSet: a parameter the list does not know is a 400 naming it."""
 
 
 class YearRangeForm(FilterForm):
@@ -113,10 +48,107 @@ class YearRangeForm(FilterForm):
         if year_from is not None and year_to is not None and year_from > year_to:
             self.add_error(
                 "year_to",
-                _("year_to (%(year_to)s) must not be before year_from (%(year_from)s).")
-                % {"year_to": year_to, "year_from": year_from},
+                _("The “from” year (%(start)s) must not be after the “to” year (%(end)s).")
+                % {"start": year_from, "end": year_to},
             )
         return cleaned
+
+
+def _visible_choices(model):
+    def choices(request):
+        return model.objects.visible(shows_drafts(request)).order_by("name")
+
+    return choices
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice of visible item, named in the URL by its slug, labelled by its shown name."""
+
+    def to_python(self, value):
+        # Not a slug (spaces, slashes, a NUL character): no item has it; don't ask the database.
+        if value not in self.empty_values and not validators.slug_re.fullmatch(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().to_python(value)
+
+    def label_from_instance(self, obj):
+        return getattr(obj, "short_name", "") or obj.name
+
+
+class SlugChoiceFilter(filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+def _related_filter(model, field_name, *, label, empty_label, invalid, description, method=None):
+    schema = {"type": "string", "pattern": SLUG_PATTERN, "description": description}
+    return extend_schema_field(schema)(
+        SlugChoiceFilter(
+            field_name=field_name,
+            queryset=_visible_choices(model),
+            to_field_name="slug",
+            method=method,
+            label=label,
+            empty_label=empty_label,
+            error_messages={"invalid_choice": invalid},
+        )
+    )
+
+
+def country_filter(field_name, method=None):
+    return _related_filter(
+        Country,
+        field_name,
+        label=_("Country"),
+        empty_label=_("All countries"),
+        invalid=_("There is no country “%(value)s”."),
+        description=_("Slug of a country; one that names no country is a 400."),
+        method=method,
+    )
+
+
+def actor_filter(field_name, method=None):
+    return _related_filter(
+        Actor,
+        field_name,
+        label=_("Actor"),
+        empty_label=_("All actors"),
+        invalid=_("There is no actor “%(value)s”."),
+        description=_("Slug of an actor; one that names no actor is a 400."),
+        method=method,
+    )
+
+
+class YearFilter(filters.NumberFilter):
+    """A year within FIRST_YEAR..LAST_YEAR, the bounds of every year field (``YEAR_VALIDATORS``)."""
+
+    field_class = forms.IntegerField
+
+
+def year_filter(*, label, description, invalid, too_early, too_late):
+    schema = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR, "description": description}
+    return extend_schema_field(schema)(
+        YearFilter(
+            method="filter_years",
+            label=label,
+            min_value=FIRST_YEAR,
+            max_value=LAST_YEAR,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("any")}),
+            error_messages={"invalid": invalid, "min_value": too_early, "max_value": too_late},
+        )
+    )
+
+
+class ContentFilterSet(filters.FilterSet):
+    class Meta:
+        form = FilterForm
+
+
+class DerivedItemFilterSet(ContentFilterSet):
+    """Every derived item has a kind of statement."""
+
+    kind = filters.ChoiceFilter(
+        choices=StatementKind.choices,
+        label=_("Kind of statement: reported fact, the author's analysis, or an attributed claim."),
+    )
 
 
 class SectionFilter(ContentFilterSet):
@@ -127,81 +159,87 @@ class SectionFilter(ContentFilterSet):
         fields = ["kind"]
 
 
-class CountryFilter(ContentFilterSet):
-    kind = _kind_filter()
-
+class CountryFilter(DerivedItemFilterSet):
     class Meta(ContentFilterSet.Meta):
         model = Country
         fields = ["kind"]
 
 
-class ActorFilter(ContentFilterSet):
+class ActorFilter(DerivedItemFilterSet):
     actor_type = filters.ChoiceFilter(choices=ActorType.choices, label=_("Type of actor."))
-    country = _country_filter("countries")
-    kind = _kind_filter()
+    country = country_filter("countries")
 
     class Meta(ContentFilterSet.Meta):
         model = Actor
         fields = ["actor_type", "country", "kind"]
 
 
-class LeaderFilter(ContentFilterSet):
-    country = _country_filter("country")
+class LeaderFilter(DerivedItemFilterSet):
+    country = country_filter("country")
     role = filters.ChoiceFilter(choices=LeaderRole.choices, label=_("Head of state, or a related figure."))
-    kind = _kind_filter()
 
     class Meta(ContentFilterSet.Meta):
         model = Leader
         fields = ["country", "role", "kind"]
 
 
-class TimelineEventFilter(ContentFilterSet):
-    country = _country_filter("countries")
-    actor = _actor_filter("actors")
-    year_from = _year_filter(_("Events that end in or after this year (a span counts for every year it covers)."))
-    year_to = _year_filter(_("Events that start in or before this year; must not be before year_from."))
-    kind = _kind_filter()
+class TimelineEventFilter(DerivedItemFilterSet):
+    """The timeline's filters; matching itself is ``TimelineEventQuerySet``'s (``about``, ``involving``, ``in_years``)."""
+
+    country = country_filter("countries", method="filter_country")
+    actor = actor_filter("actors", method="filter_actor")
+    year_from = year_filter(
+        label=_("From year"),
+        description=_("Events that end in or after this year (a span counts for every year it covers)."),
+        invalid=_("“From year” must be a year written in digits, such as 2014."),
+        too_early=_("“From year” must be %(limit_value)s or later."),
+        too_late=_("“From year” must be %(limit_value)s or earlier."),
+    )
+    year_to = year_filter(
+        label=_("To year"),
+        description=_("Events that start in or before this year; must not be before year_from."),
+        invalid=_("“To year” must be a year written in digits, such as 2022."),
+        too_early=_("“To year” must be %(limit_value)s or later."),
+        too_late=_("“To year” must be %(limit_value)s or earlier."),
+    )
 
     class Meta(ContentFilterSet.Meta):
         model = TimelineEvent
         fields = ["country", "actor", "year_from", "year_to", "kind"]
         form = YearRangeForm
 
+    def filter_country(self, queryset, name, value):
+        return queryset.about(value)
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.involving(value)
+
     def filter_years(self, queryset, name, value):
-        if value is None:
-            return queryset
         return queryset.in_years(**{name: value})
 
 
-class KeyFigureFilter(ContentFilterSet):
-    country = _country_filter("country")
-    actor = _actor_filter("actor")
-    kind = _kind_filter()
+class KeyFigureFilter(DerivedItemFilterSet):
+    country = country_filter("country")
+    actor = actor_filter("actor")
 
     class Meta(ContentFilterSet.Meta):
         model = KeyFigure
         fields = ["country", "actor", "kind"]
 
 
-class ConceptFilter(ContentFilterSet):
-    kind = _kind_filter()
-
+class ConceptFilter(DerivedItemFilterSet):
     class Meta(ContentFilterSet.Meta):
         model = Concept
         fields = ["kind"]
 
 
-class FaqEntryFilter(ContentFilterSet):
-    kind = _kind_filter()
-
+class FaqEntryFilter(DerivedItemFilterSet):
     class Meta(ContentFilterSet.Meta):
         model = FaqEntry
         fields = ["kind"]
 
 
-class SourceReferenceFilter(ContentFilterSet):
-    kind = _kind_filter()
-
+class SourceReferenceFilter(DerivedItemFilterSet):
     class Meta(ContentFilterSet.Meta):
         model = SourceReference
         fields = ["kind"]

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -63,12 +64,49 @@ def every_word_in(words, fields):
     return condition
 
 
-class PublishableQuerySet(models.QuerySet):
+# The years any year field or year filter accepts, everywhere (models, admin, pages, API).
+FIRST_YEAR = 1800
+LAST_YEAR = 2100
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def shows_drafts(request):
+    """Whether ``request`` may see drafts: only a signed-in staff editor's, and only when they ask.
+
+    They ask with ``?status=draft``, on an item's page (a preview: "View on site" of a draft) or in
+    the API. The one rule of who sees drafts, with ``visible()``; everyone else sees published content.
+    """
+    user = getattr(request, "user", None)
+    return bool(
+        request is not None
+        and request.GET.get("status") == Status.DRAFT
+        and user is not None
+        and user.is_authenticated
+        and user.is_staff
+    )
+
+
+class VisibleQuerySet(models.QuerySet):
+    """Rows with a publication status, at ``status_field`` (their own, or their briefing's)."""
+
+    status_field = "status"
+
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(**{self.status_field: Status.PUBLISHED})
 
     def drafts(self):
-        return self.filter(status=Status.DRAFT)
+        return self.filter(**{self.status_field: Status.DRAFT})
+
+    def visible(self, drafts=False):
+        """What a reader may see: published rows; every row when ``drafts`` (see ``shows_drafts()``).
+
+        Related rows are loaded through ``Prefetch(..., queryset=Model.objects.visible(drafts))``, so a
+        draft never shows through another item either.
+        """
+        return self.all() if drafts else self.published()
+
+
+class PublishableQuerySet(VisibleQuerySet):
 
     def publish(self):
         """Publish every draft in the queryset, recording history; returns how many changed."""
@@ -88,11 +126,18 @@ class PublishableQuerySet(models.QuerySet):
             bulk_update_with_history(rows, self.model, ["status", "updated_at"], batch_size=500)
         return len(rows)
 
-    def visible_to(self, user, status=None):
-        """Published rows for everyone; staff editors may ask for drafts too."""
-        if status == Status.DRAFT and user.is_authenticated and user.is_staff:
-            return self.drafts()
-        return self.published()
+class BriefingQuerySet(PublishableQuerySet):
+    def current(self, drafts=False):
+        """The briefing the pages show: the visible one imported last (a staff preview may show a draft)."""
+        return self.visible(drafts).order_by("-imported_at", "-pk").first()
+
+
+def preview_url(url, item):
+    """``url`` as is for a published ``item``; for a draft, its staff preview (``?status=draft``)."""
+    if item.status == Status.PUBLISHED:
+        return url
+    path, hash_sign, fragment = url.partition("#")
+    return f"{path}?status={Status.DRAFT}{hash_sign}{fragment}"
 
 
 class TimestampedModel(models.Model):
@@ -115,7 +160,7 @@ class Briefing(TimestampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     history = HistoricalRecords()
 
-    objects = PublishableQuerySet.as_manager()
+    objects = BriefingQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -130,7 +175,7 @@ class Briefing(TimestampedModel):
         self.title, self.standfirst = strip_markup(self.title), strip_markup(self.standfirst)
 
     def get_absolute_url(self):
-        return reverse("briefings:briefing-detail")
+        return preview_url(reverse("briefings:briefing-detail"), self)
 
 
 class SectionKind(models.TextChoices):
@@ -140,18 +185,13 @@ class SectionKind(models.TextChoices):
     SOURCES = "sources", _("Sources")
 
 
-class SectionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(briefing__status=Status.PUBLISHED)
+class SectionQuerySet(VisibleQuerySet):
+    """A section is published when its briefing is."""
+
+    status_field = "briefing__status"
 
     def body(self):
         return self.filter(kind=SectionKind.BODY)
-
-    def visible_to(self, user, status=None):
-        """Sections of published briefings; staff editors may ask for those of draft briefings."""
-        if status == Status.DRAFT and user.is_authenticated and user.is_staff:
-            return self.filter(briefing__status=Status.DRAFT)
-        return self.published()
 
 
 class Section(TimestampedModel):
@@ -165,7 +205,8 @@ class Section(TimestampedModel):
     objects = SectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["briefing", "number"]
+        # Not "briefing": that would order by the briefing's own ordering, joining it on every query.
+        ordering = ["briefing_id", "number"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
@@ -184,12 +225,17 @@ class Section(TimestampedModel):
         return reverse("briefings:briefing-detail") + f"#{self.slug}"
 
 
-class ParagraphQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(section__briefing__status=Status.PUBLISHED)
+class ParagraphQuerySet(VisibleQuerySet):
+    """A paragraph is published when its briefing is. No default ordering: see ``in_article_order()``."""
+
+    status_field = "section__briefing__status"
 
     def with_section(self):
         return self.select_related("section")
+
+    def in_article_order(self):
+        """With their sections, in the order the article reads (sections by number, then paragraphs)."""
+        return self.select_related("section").order_by("section__briefing_id", "section__number", "number")
 
     def with_citing_count(self):
         """Annotate ``citing_count``: how many derived items, of every type, cite each paragraph."""
@@ -225,7 +271,8 @@ class Paragraph(TimestampedModel):
     objects = ParagraphQuerySet.as_manager()
 
     class Meta:
-        ordering = ["section__number", "number"]
+        # No default ordering: ordering by the section's number would join the section on every query
+        # (every citation prefetch); ``in_article_order()`` says the order where it matters.
         verbose_name = _("paragraph")
         verbose_name_plural = _("paragraphs")
         constraints = [
@@ -274,8 +321,21 @@ def derived_models():
 
 
 class DerivedQuerySet(PublishableQuerySet):
-    def with_citations(self):
-        return self.prefetch_related(models.Prefetch("citations", queryset=Paragraph.objects.select_related("section")))
+    def with_citations(self, drafts=False):
+        """Prefetch the cited paragraphs a reader may see: those of published briefings (any, for ``drafts``)."""
+        paragraphs = Paragraph.objects.visible(drafts).in_article_order()
+        return self.prefetch_related(models.Prefetch("citations", queryset=paragraphs))
+
+    def with_visible(self, *names, drafts=False):
+        """Prefetch the relations ``names`` (to-one or to-many), keeping only the related rows a reader may see.
+
+        A hidden related row is not there: a to-many relation leaves it out, a to-one one reads None.
+        """
+        lookups = []
+        for name in names:
+            related = self.model._meta.get_field(name).related_model
+            lookups.append(models.Prefetch(name, queryset=related.objects.visible(drafts)))
+        return self.prefetch_related(*lookups)
 
     def containing(self, text, *fields):
         """Rows where every word of ``text`` appears (case-insensitively) in at least one of ``fields``."""
@@ -330,6 +390,14 @@ class DerivedItem(TimestampedModel):
 
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def page_url(self):
+        """Where the item is shown to students."""
+        raise NotImplementedError
+
+    def get_absolute_url(self):
+        """The item's page; a draft's is its preview there, which only a staff editor can open."""
+        return preview_url(self.page_url(), self)
 
     def content_fingerprint(self, relations=None):
         """SHA-256 of the imported fields; ``relations`` maps relation name to slugs/anchors.
@@ -391,7 +459,7 @@ class Country(DerivedItem):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:country-detail", args=[self.slug])
 
 
@@ -425,13 +493,21 @@ class Actor(DerivedItem):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:actor-detail", args=[self.slug])
 
 
 class LeaderRole(models.TextChoices):
     HEAD_OF_STATE = "head", _("Head of state")
     RELATED = "related", _("Related figure")
+
+
+# Heads of state first, then the people set beside them: said outright, not left to how the codes sort.
+LEADER_ORDERING = [
+    models.Case(models.When(role=LeaderRole.HEAD_OF_STATE, then=0), default=1, output_field=models.IntegerField()).asc(),
+    "position",
+    "slug",
+]
 
 
 class LeaderQuerySet(DerivedQuerySet):
@@ -462,7 +538,9 @@ class Leader(DerivedItem):
     )
     office = models.CharField(_("office"), max_length=200, blank=True, help_text=_("The post they hold or held."))
     path_to_power = models.TextField(_("how they came to power"), blank=True)
-    power_year = models.PositiveSmallIntegerField(_("year they came to power"), null=True, blank=True)
+    power_year = models.PositiveSmallIntegerField(
+        _("year they came to power"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
     background = models.TextField(_("background"), blank=True)
     outlook = models.TextField(_("outlook toward Russia and the West"), blank=True)
     key_quote = models.TextField(
@@ -479,6 +557,7 @@ class Leader(DerivedItem):
     fingerprint_relations = ("related",)
 
     class Meta(DerivedItem.Meta):
+        ordering = LEADER_ORDERING
         verbose_name = _("leader")
         verbose_name_plural = _("leaders")
 
@@ -495,21 +574,23 @@ class Leader(DerivedItem):
                 {"slug": _("“%(slug)s” is the address of another page; choose another slug.") % {"slug": self.slug}}
             )
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:leader-detail", args=[self.slug])
 
-    def profile_fields(self):
-        """The profile's fields that carry a fixed kind, in reading order, with their label, value and kind."""
+    @classmethod
+    def kinded_fields(cls):
+        """The profile's fields that carry a fixed kind, in reading order: name, label, kind and its label.
+
+        The one description of them that the profile, the comparison and the API all render.
+        """
         return [
-            {
-                "name": name,
-                "label": self._meta.get_field(name).verbose_name,
-                "value": getattr(self, name),
-                "kind": kind.value,
-                "kind_label": kind.label,
-            }
-            for name, kind in self.FIELD_KINDS.items()
+            {"name": name, "label": cls._meta.get_field(name).verbose_name, "kind": kind.value, "kind_label": kind.label}
+            for name, kind in cls.FIELD_KINDS.items()
         ]
+
+    def profile_fields(self):
+        """``kinded_fields()`` with this leader's value of each."""
+        return [{**field, "value": getattr(self, field["name"])} for field in self.kinded_fields()]
 
 
 class DatePrecision(models.TextChoices):
@@ -541,13 +622,21 @@ class TimelineEventQuerySet(DerivedQuerySet):
             qs = qs.filter(date__year__lte=year_to)
         return qs
 
+    def about(self, country):
+        """Events about ``country``: the one place that says what a country filter matches."""
+        return self.filter(countries=country)
+
+    def involving(self, actor):
+        """Events involving ``actor``: the one place that says what an actor filter matches."""
+        return self.filter(actors=actor)
+
     def matching(self, *, country=None, actor=None, year_from=None, year_to=None):
         """The timeline's filters: events about ``country``, involving ``actor``, overlapping the years."""
         qs = self.in_years(year_from, year_to)
         if country is not None:
-            qs = qs.filter(countries=country)
+            qs = qs.about(country)
         if actor is not None:
-            qs = qs.filter(actors=actor)
+            qs = qs.involving(actor)
         return qs
 
 
@@ -602,7 +691,7 @@ class TimelineEvent(DerivedItem):
             return f"{start}–{format_partial_date(self.end_date, self.end_precision)}"
         return start
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:timeline") + f"#{self.slug}"
 
 
@@ -632,7 +721,7 @@ class KeyFigure(DerivedItem):
         _("qualifier"), max_length=40, blank=True, help_text=_('"about", "at least", "perhaps"...')
     )
     context = models.TextField(_("context"))
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, validators=YEAR_VALIDATORS)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, null=True, blank=True, related_name="figures", verbose_name=_("country")
     )
@@ -675,7 +764,7 @@ class KeyFigure(DerivedItem):
             number = f"{number} {self.unit}"
         return f"{self.qualifier} {number}".strip()
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:figure-list") + f"#{self.slug}"
 
 
@@ -696,7 +785,7 @@ class Concept(DerivedItem):
     def __str__(self):
         return self.term
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:concept-list") + f"#{self.slug}"
 
 
@@ -718,7 +807,7 @@ class Takeaway(DerivedItem):
     def __str__(self):
         return self.text[:80]
 
-    def get_absolute_url(self):
+    def page_url(self):
         return self.section.get_absolute_url()
 
 
@@ -737,7 +826,7 @@ class FaqEntry(DerivedItem):
     def __str__(self):
         return self.question
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:faq") + f"#{self.slug}"
 
 
@@ -759,5 +848,5 @@ class SourceReference(DerivedItem):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def page_url(self):
         return reverse("briefings:source-list") + f"#{self.slug}"

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from .forms import MAX_QUERY_LENGTH
 from .models import (
     Actor,
     Concept,
@@ -27,7 +28,6 @@ from .models import (
     every_word_in,
 )
 
-MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 180
 WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
 

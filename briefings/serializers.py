@@ -1,9 +1,10 @@
 """Read-only serializers of the API: published content with its citations back to the reader.
 
 Every derived item says what kind of statement it is (``kind``, ``kind_label``) and cites the
-paragraphs it comes from; each citation links to that paragraph in the reader. The viewsets load
-relations with the visibility of the request (published only, or drafts for staff), so the
-serializers never query.
+paragraphs it comes from; each citation links to that paragraph in the reader. The viewsets prefetch
+relations with the visibility of the request (``visible(drafts)``): a related item the request may
+not see is simply not there (a to-one relation reads None), so the serializers never query and
+never decide visibility.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from .models import (
     StatementKind,
     TimelineEvent,
 )
-from .search import MAX_QUERY_LENGTH
+from .forms import MAX_QUERY_LENGTH
 
 
 def _absolute(request, path):
@@ -62,8 +63,17 @@ class ParagraphSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), paragraph.get_absolute_url())
 
 
-class SectionSerializer(serializers.ModelSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="section-detail", lookup_field="slug")
+class ContentSerializer(serializers.ModelSerializer):
+    """``api_url`` in ``Meta.fields`` is the item's own URL in the API (``<model>-detail``, by slug)."""
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        if field_name == "api_url":
+            view_name = f"{model_class._meta.model_name}-detail"
+            return serializers.HyperlinkedIdentityField, {"view_name": view_name, "lookup_field": "slug"}
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+
+class SectionSerializer(ContentSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     url = serializers.SerializerMethodField(help_text=_("The section in the reader."))
     paragraphs = ParagraphSerializer(many=True)
@@ -84,7 +94,7 @@ class RefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class DerivedItemSerializer(serializers.ModelSerializer):
+class DerivedItemSerializer(ContentSerializer):
     kind_label = serializers.CharField(source="get_kind_display", help_text=_("The kind of statement, in words."))
     citations = CitationSerializer(many=True, help_text=_("Paragraphs of the article this item comes from."))
     url = serializers.SerializerMethodField(help_text=_("The item in the reader."))
@@ -95,23 +105,14 @@ class DerivedItemSerializer(serializers.ModelSerializer):
     def get_url(self, item):
         return _absolute(self.context.get("request"), item.get_absolute_url())
 
-    def visible_ref(self, item):
-        """``item`` if the request may see it (published, or drafts for a staff editor), else None."""
-        if item is None or not (item.is_published() or self.context.get("drafts")):
-            return None
-        return item
-
 
 class CountrySerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="country-detail", lookup_field="slug")
-
     class Meta:
         model = Country
         fields = [*DerivedItemSerializer.common_fields, "name", "regime", "coup_years", "summary"]
 
 
 class ActorSerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="actor-detail", lookup_field="slug")
     actor_type_label = serializers.CharField(source="get_actor_type_display")
     countries = RefSerializer(many=True)
 
@@ -133,19 +134,20 @@ class FieldKindSerializer(serializers.Serializer):
     kind_label = serializers.CharField()
 
 
-class LeaderFieldKindsSerializer(serializers.Serializer):
-    """The kind of statement of each profile field (``kind`` classifies the summary)."""
-
-    path_to_power = FieldKindSerializer()
-    background = FieldKindSerializer()
-    outlook = FieldKindSerializer()
-    key_quote = FieldKindSerializer()
+LeaderFieldKindsSerializer = type(
+    "LeaderFieldKindsSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "The kind of statement of each profile field (``kind`` classifies the summary).",
+        "__module__": __name__,
+        **{field["name"]: FieldKindSerializer() for field in Leader.kinded_fields()},
+    },
+)
 
 
 class LeaderSerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="leader-detail", lookup_field="slug")
     role_label = serializers.CharField(source="get_role_display")
-    country = serializers.SerializerMethodField()
+    country = RefSerializer(allow_null=True)
     related = RefSerializer(many=True, help_text=_("People the article sets beside this one."))
     field_kinds = serializers.SerializerMethodField()
 
@@ -169,18 +171,12 @@ class LeaderSerializer(DerivedItemSerializer):
             "field_kinds",
         ]
 
-    @extend_schema_field(RefSerializer(allow_null=True))
-    def get_country(self, leader):
-        country = self.visible_ref(leader.country)
-        return RefSerializer(country).data if country else None
-
     @extend_schema_field(LeaderFieldKindsSerializer)
     def get_field_kinds(self, leader):
-        return {name: {"kind": kind.value, "kind_label": kind.label} for name, kind in Leader.FIELD_KINDS.items()}
+        return {field["name"]: {"kind": field["kind"], "kind_label": field["kind_label"]} for field in Leader.kinded_fields()}
 
 
 class TimelineEventSerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="timelineevent-detail", lookup_field="slug")
     end_precision = serializers.SerializerMethodField(help_text=_("Precision of the end date; null unless a span."))
     date_label = serializers.CharField(help_text=_("The date (or span) as the reader shows it."))
     is_span = serializers.BooleanField()
@@ -209,12 +205,11 @@ class TimelineEventSerializer(DerivedItemSerializer):
 
 
 class KeyFigureSerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="keyfigure-detail", lookup_field="slug")
     display_value = serializers.CharField(
         help_text=_("The value as the reader shows it, such as “about 1,500 troops”.")
     )
-    country = serializers.SerializerMethodField()
-    actor = serializers.SerializerMethodField()
+    country = RefSerializer(allow_null=True)
+    actor = RefSerializer(allow_null=True)
 
     class Meta:
         model = KeyFigure
@@ -232,35 +227,20 @@ class KeyFigureSerializer(DerivedItemSerializer):
             "actor",
         ]
 
-    @extend_schema_field(RefSerializer(allow_null=True))
-    def get_country(self, figure):
-        country = self.visible_ref(figure.country)
-        return RefSerializer(country).data if country else None
-
-    @extend_schema_field(RefSerializer(allow_null=True))
-    def get_actor(self, figure):
-        actor = self.visible_ref(figure.actor)
-        return RefSerializer(actor).data if actor else None
-
 
 class ConceptSerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="concept-detail", lookup_field="slug")
-
     class Meta:
         model = Concept
         fields = [*DerivedItemSerializer.common_fields, "term", "definition", "in_the_article"]
 
 
 class FaqEntrySerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="faqentry-detail", lookup_field="slug")
-
     class Meta:
         model = FaqEntry
         fields = [*DerivedItemSerializer.common_fields, "question", "answer"]
 
 
 class SourceReferenceSerializer(DerivedItemSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="sourcereference-detail", lookup_field="slug")
     link = serializers.SerializerMethodField(help_text=_("Where to read the source; null when the article gives none."))
 
     class Meta:
@@ -308,12 +288,3 @@ class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField()
     count = serializers.IntegerField(help_text=_("Number of hits over all groups."))
     groups = SearchGroupSerializer(many=True)
-
-
-# --- Errors, for the schema -----------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of a 403 or 404 answer."""
-
-    detail = serializers.CharField()

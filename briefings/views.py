@@ -1,4 +1,9 @@
-"""The student-facing pages: one URL, one view, one template; the page's partial under htmx."""
+"""The student pages: one URL, one view, one template; a partial only where htmx swaps one.
+
+Who sees drafts is ``shows_drafts(request)`` with ``visible()``: students see published content
+only; a staff editor who asks (``?status=draft``, what "View on site" of a draft opens) previews the
+drafts in place, under a banner. Related items are prefetched with the same visibility.
+"""
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -7,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import TextQueryForm, TimelineFilterForm
+from sahel_learn.htmx import render_swappable
+
+from .filters import TimelineEventFilter
+from .forms import FaqQueryForm, TextQueryForm
 from .models import (
     Actor,
     Briefing,
@@ -22,15 +30,9 @@ from .models import (
     SourceReference,
     Takeaway,
     TimelineEvent,
+    shows_drafts,
 )
 from .search import search as search_content
-
-
-def _render(request, template_name, partial, context, *, status=200):
-    """The whole page, or only its ``partial`` when htmx asks (but not when htmx restores history)."""
-    if request.htmx and not request.htmx.history_restore_request:
-        template_name = f"{template_name}#{partial}"
-    return render(request, template_name, context, status=status)
 
 
 def _with_page_anchors(items, section_kind):
@@ -49,43 +51,49 @@ def _with_page_anchors(items, section_kind):
     return items
 
 
-def _events():
+def _events(drafts):
     return (
-        TimelineEvent.objects.published()
+        TimelineEvent.objects.visible(drafts)
         .chronological()
-        .with_citations()
+        .with_citations(drafts)
         .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.published().order_by("name")),
-            Prefetch("actors", queryset=Actor.objects.published().order_by("name")),
+            Prefetch("countries", queryset=Country.objects.visible(drafts).order_by("name")),
+            Prefetch("actors", queryset=Actor.objects.visible(drafts).order_by("name")),
         )
     )
 
 
-def _figures():
-    return KeyFigure.objects.published().with_citations().select_related("country", "actor")
+def _figures(drafts):
+    return KeyFigure.objects.visible(drafts).with_citations(drafts).with_visible("country", "actor", drafts=drafts)
+
+
+def _leaders(drafts):
+    return Leader.objects.visible(drafts).with_citations(drafts).with_visible("country", drafts=drafts)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def home(request):
     context = {
-        "briefing": Briefing.objects.published().first(),
+        "briefing": Briefing.objects.current(),
         "countries": Country.objects.published().order_by("name"),
     }
-    return _render(request, "briefings/home.html", "entry-points", context)
+    return render(request, "briefings/home.html", context)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def briefing_detail(request):
-    briefing = Briefing.objects.published().first()
+    drafts = shows_drafts(request)
+    briefing = Briefing.objects.current(drafts)
     if briefing is None:
         raise Http404(_("No briefing has been published yet."))
     sections = Section.objects.filter(
         briefing=briefing, kind__in=[SectionKind.STANDFIRST, SectionKind.BODY]
     ).prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("number")),
-        Prefetch("takeaways", queryset=Takeaway.objects.published().with_citations().order_by("position", "slug")),
+        Prefetch(
+            "takeaways",
+            queryset=Takeaway.objects.visible(drafts).with_citations(drafts).order_by("position", "slug"),
+        ),
     )
     # The standfirst comes first (number 0); its paragraph is the lede, with its anchor, so items can cite it.
     standfirst = next((p for s in sections if s.kind == SectionKind.STANDFIRST for p in s.paragraphs.all()), None)
@@ -93,140 +101,131 @@ def briefing_detail(request):
         "briefing": briefing,
         "standfirst": standfirst,
         "sections": [s for s in sections if s.kind == SectionKind.BODY],
+        "drafts": drafts,
     }
-    return _render(request, "briefings/briefing_detail.html", "briefing-sections", context)
+    return render(request, "briefings/briefing_detail.html", context)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def leader_list(request):
-    leaders = Leader.objects.published().select_related("country").with_citations().order_by("role", "position", "slug")
-    return _render(request, "briefings/leader_list.html", "leader-list", {"leaders": leaders})
+    drafts = shows_drafts(request)
+    return render(request, "briefings/leader_list.html", {"leaders": _leaders(drafts), "drafts": drafts})
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def leader_detail(request, slug):
+    drafts = shows_drafts(request)
     leader = get_object_or_404(
-        Leader.objects.published()
-        .select_related("country")
-        .with_citations()
-        .prefetch_related(Prefetch("related", queryset=Leader.objects.published().select_related("country"))),
+        _leaders(drafts).prefetch_related(Prefetch("related", queryset=Leader.objects.visible(drafts))),
         slug=slug,
     )
-    return _render(request, "briefings/leader_detail.html", "leader-profile", {"leader": leader})
+    return render(request, "briefings/leader_detail.html", {"leader": leader, "drafts": drafts})
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def leader_compare(request):
-    leaders = list(Leader.objects.published().heads_of_state().select_related("country").with_citations())
-    rows = [
-        {
-            "label": Leader._meta.get_field(name).verbose_name,
-            "name": name,
-            "kind": kind.value,
-            "kind_label": kind.label,
-            "cells": [(leader, getattr(leader, name)) for leader in leaders],
-        }
-        for name, kind in Leader.FIELD_KINDS.items()
-    ]
-    context = {"leaders": leaders, "rows": rows}
-    return _render(request, "briefings/leader_compare.html", "leader-comparison", context)
+    drafts = shows_drafts(request)
+    leaders = list(_leaders(drafts).heads_of_state())
+    rows = [{**field, "cells": [(leader, getattr(leader, field["name"])) for leader in leaders]} for field in Leader.kinded_fields()]
+    context = {"leaders": leaders, "rows": rows, "drafts": drafts}
+    return render(request, "briefings/leader_compare.html", context)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def timeline(request):
-    form = TimelineFilterForm(request.GET)
-    if form.is_valid():
-        events = _events().matching(**form.cleaned_data)
-        status = 200
+    drafts = shows_drafts(request)
+    filterset = TimelineEventFilter(request.GET, queryset=_events(drafts), request=request)
+    if filterset.is_valid():
+        events, status = filterset.qs, 200
     else:
-        events = TimelineEvent.objects.none()
-        status = 400
-    context = {"form": form, "events": events}
-    return _render(request, "briefings/timeline.html", "timeline-results", context, status=status)
+        events, status = TimelineEvent.objects.none(), 400
+    context = {"form": filterset.form, "events": events, "drafts": drafts}
+    return render_swappable(request, "briefings/timeline.html", "timeline-results", context, status=status)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def figure_list(request):
-    return _render(request, "briefings/figure_list.html", "figure-list", {"figures": _figures()})
+    drafts = shows_drafts(request)
+    return render(request, "briefings/figure_list.html", {"figures": _figures(drafts), "drafts": drafts})
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def actor_list(request):
+    drafts = shows_drafts(request)
     actors = (
-        Actor.objects.published()
-        .with_citations()
-        .prefetch_related(Prefetch("countries", queryset=Country.objects.published().order_by("name")))
+        Actor.objects.visible(drafts)
+        .with_citations(drafts)
+        .prefetch_related(Prefetch("countries", queryset=Country.objects.visible(drafts).order_by("name")))
     )
-    return _render(request, "briefings/actor_list.html", "actor-list", {"actors": actors})
+    return render(request, "briefings/actor_list.html", {"actors": actors, "drafts": drafts})
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def actor_detail(request, slug):
+    drafts = shows_drafts(request)
     actor = get_object_or_404(
-        Actor.objects.published()
-        .with_citations()
+        Actor.objects.visible(drafts)
+        .with_citations(drafts)
         .prefetch_related(
-            Prefetch("countries", queryset=Country.objects.published().order_by("name")),
-            Prefetch("events", queryset=_events()),
-            Prefetch("figures", queryset=_figures()),
+            Prefetch("countries", queryset=Country.objects.visible(drafts).order_by("name")),
+            Prefetch("events", queryset=_events(drafts)),
+            Prefetch("figures", queryset=_figures(drafts)),
         ),
         slug=slug,
     )
-    return _render(request, "briefings/actor_detail.html", "actor-profile", {"actor": actor})
+    return render(request, "briefings/actor_detail.html", {"actor": actor, "drafts": drafts})
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def country_detail(request, slug):
+    drafts = shows_drafts(request)
     country = get_object_or_404(
-        Country.objects.published()
-        .with_citations()
+        Country.objects.visible(drafts)
+        .with_citations(drafts)
         .prefetch_related(
-            Prefetch("leaders", queryset=Leader.objects.published().with_citations().order_by("role", "position")),
-            Prefetch("figures", queryset=_figures()),
-            Prefetch("events", queryset=_events()),
-            Prefetch("actors", queryset=Actor.objects.published().with_citations()),
+            Prefetch("leaders", queryset=Leader.objects.visible(drafts).with_citations(drafts)),
+            Prefetch("figures", queryset=_figures(drafts)),
+            Prefetch("events", queryset=_events(drafts)),
+            Prefetch("actors", queryset=Actor.objects.visible(drafts).with_citations(drafts)),
         ),
         slug=slug,
     )
-    return _render(request, "briefings/country_detail.html", "country-profile", {"country": country})
+    return render(request, "briefings/country_detail.html", {"country": country, "drafts": drafts})
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def concept_list(request):
-    concepts = Concept.objects.published().with_citations()
-    return _render(request, "briefings/concept_list.html", "concept-list", {"concepts": concepts})
+    drafts = shows_drafts(request)
+    concepts = Concept.objects.visible(drafts).with_citations(drafts)
+    return render(request, "briefings/concept_list.html", {"concepts": concepts, "drafts": drafts})
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def faq(request):
-    form = TextQueryForm(request.GET, label=_("Filter the questions"))
+    drafts = shows_drafts(request)
+    form = FaqQueryForm(request.GET, label=_("Filter the questions"))
     if form.is_valid():
         query = form.cleaned_data["q"]
         entries = _with_page_anchors(
-            FaqEntry.objects.published().with_citations().containing(query, "question", "answer"), SectionKind.FAQ
+            FaqEntry.objects.visible(drafts).with_citations(drafts).containing(query, "question", "answer"),
+            SectionKind.FAQ,
         )
         status = 200
     else:
         query, entries, status = "", [], 400
-    context = {"form": form, "query": query, "entries": entries}
-    return _render(request, "briefings/faq.html", "faq-results", context, status=status)
+    context = {"form": form, "query": query, "entries": entries, "drafts": drafts}
+    return render_swappable(request, "briefings/faq.html", "faq-results", context, status=status)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 def source_list(request):
-    sources = _with_page_anchors(SourceReference.objects.published().with_citations(), SectionKind.SOURCES)
-    return _render(request, "briefings/source_list.html", "source-list", {"sources": sources})
+    drafts = shows_drafts(request)
+    sources = _with_page_anchors(
+        SourceReference.objects.visible(drafts).with_citations(drafts), SectionKind.SOURCES
+    )
+    return render(request, "briefings/source_list.html", {"sources": sources, "drafts": drafts})
 
 
 @require_GET
@@ -240,4 +239,4 @@ def search(request):
     else:
         query, groups, status = "", [], 400
     context = {"form": form, "query": query, "groups": groups, "total": sum(len(group.hits) for group in groups)}
-    return _render(request, "briefings/search.html", "search-results", context, status=status)
+    return render_swappable(request, "briefings/search.html", "search-results", context, status=status)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "sahel_learn.accounts",
     "briefings",
     "quizzes",
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from briefings import models
-from briefings.roles import EDITORS, STUDENTS, TRAINERS
+from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 
 
 class UserFactory(factory.django.DjangoModelFactory):

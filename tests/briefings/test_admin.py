@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from briefings import models
 from briefings.admin import YearFilter
-from briefings.roles import EDITORS, editor_permission_codenames
+from sahel_learn.accounts.roles import EDITORS, editor_permission_codenames
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from briefings.roles import STUDENTS
+from sahel_learn.accounts.roles import STUDENTS
 from tests.factories import student
 
 PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from briefings.roles import EDITORS, STUDENTS, TRAINERS
+from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 
 pytestmark = pytest.mark.django_db
 

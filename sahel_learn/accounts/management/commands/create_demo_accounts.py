@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from briefings.roles import EDITORS, STUDENTS, TRAINERS
+from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 
 DEMO_ACCOUNTS = [
     ("student", STUDENTS, False),
