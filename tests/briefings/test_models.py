@@ -2,19 +2,29 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+from django.utils import timezone
 
 from briefings.models import (
+    Briefing,
     DatePrecision,
     KeyFigure,
     Leader,
+    LeaderRole,
+    Paragraph,
+    Section,
     SectionKind,
     Status,
     TimelineEvent,
     format_number,
+    shows_drafts,
     strip_markup,
 )
 from tests.factories import (
+    BriefingFactory,
+    ConceptFactory,
     KeyFigureFactory,
     LeaderFactory,
     ParagraphFactory,
@@ -93,14 +103,70 @@ def test_clean_strips_markup_from_text_fields():
     assert leader.summary == "A pragmatic colonel"
 
 
-def test_visible_to_shows_drafts_only_to_staff_who_ask():
+def _request(user, **params):
+    request = RequestFactory().get("/", params)
+    request.user = user
+    return request
+
+
+def test_only_staff_who_ask_see_drafts():
+    staff, student = UserFactory(is_staff=True), UserFactory()
+    assert shows_drafts(_request(staff, status="draft")) is True
+    assert shows_drafts(_request(staff)) is False
+    assert shows_drafts(_request(staff, status="published")) is False
+    assert shows_drafts(_request(student, status="draft")) is False
+    assert shows_drafts(_request(AnonymousUser(), status="draft")) is False
+
+
+def test_visible_rows_are_the_published_ones_or_every_one_for_drafts():
     published = LeaderFactory(slug="pub")
     draft = LeaderFactory(slug="draft", status=Status.DRAFT)
-    staff = UserFactory(is_staff=True)
-    student = UserFactory()
-    assert list(Leader.objects.visible_to(student, "draft")) == [published]
-    assert list(Leader.objects.visible_to(staff, None)) == [published]
-    assert list(Leader.objects.visible_to(staff, "draft")) == [draft]
+    assert list(Leader.objects.visible()) == [published]
+    assert sorted(Leader.objects.visible(drafts=True), key=lambda leader: leader.slug) == [draft, published]
+
+
+def test_sections_and_paragraphs_are_visible_when_their_briefing_is_published():
+    shown = ParagraphFactory(section=SectionFactory(briefing=BriefingFactory(slug="shown")))
+    hidden = ParagraphFactory(section=SectionFactory(briefing=BriefingFactory(slug="hidden", status=Status.DRAFT)))
+    assert list(Paragraph.objects.visible()) == [shown]
+    assert list(Section.objects.visible()) == [shown.section]
+    assert set(Paragraph.objects.visible(drafts=True)) == {shown, hidden}
+
+
+def test_the_current_briefing_is_the_visible_one_imported_last():
+    now = timezone.now()
+    BriefingFactory(slug="older", title="A first", imported_at=now - datetime.timedelta(days=2))
+    newer = BriefingFactory(slug="newer", title="Z second", imported_at=now - datetime.timedelta(days=1))
+    draft = BriefingFactory(slug="draft", title="B draft", imported_at=now, status=Status.DRAFT)
+    assert Briefing.objects.current() == newer
+    assert Briefing.objects.current(drafts=True) == draft
+
+
+def test_a_draft_links_to_its_preview():
+    leader = LeaderFactory(slug="goita")
+    concept = ConceptFactory(slug="mirage", status=Status.DRAFT)
+    assert leader.get_absolute_url() == "/leaders/goita/"
+    assert concept.get_absolute_url() == "/glossary/?status=draft#mirage"
+    assert BriefingFactory(slug="draft", status=Status.DRAFT).get_absolute_url() == "/briefing/?status=draft"
+
+
+@pytest.mark.parametrize(("year", "valid"), [(1799, False), (1800, True), (2100, True), (2101, False), (99999, False)])
+def test_years_are_bounded_on_the_models(year, valid):
+    for item in (KeyFigureFactory(year=2020), LeaderFactory(power_year=2020)):
+        field = "year" if isinstance(item, KeyFigure) else "power_year"
+        setattr(item, field, year)
+        if valid:
+            item.full_clean()
+        else:
+            with pytest.raises(ValidationError) as caught:
+                item.full_clean()
+            assert list(caught.value.message_dict) == [field]
+
+
+def test_heads_of_state_come_first_whatever_their_position():
+    related = LeaderFactory(slug="a-related", role=LeaderRole.RELATED, position=0)
+    head = LeaderFactory(slug="z-head", role=LeaderRole.HEAD_OF_STATE, position=5)
+    assert list(Leader.objects.all()) == [head, related]
 
 
 def test_publish_and_unpublish_record_history():
@@ -128,21 +194,27 @@ def test_fingerprint_tracks_content_and_citations():
     assert figure.is_edited_since_import() is True
 
 
-def test_paragraph_label_anchor_and_link(client):
+def test_paragraph_label_and_link():
     section = SectionFactory(title="The Wagner Transition", slug="the-wagner-transition")
-    paragraph = ParagraphFactory(section=section, number=3)
-    assert paragraph.anchor == "the-wagner-transition-p3"
+    paragraph = ParagraphFactory(section=section, number=3, anchor="wagner-3")
     assert str(paragraph.label) == "The Wagner Transition, paragraph 3"
-    assert paragraph.get_absolute_url().endswith("#the-wagner-transition-p3")
+    assert paragraph.get_absolute_url() == "/briefing/#wagner-3"
 
 
-def test_leader_field_kinds_are_fixed():
-    assert {name: str(kind) for name, kind in Leader.FIELD_KINDS.items()} == {
-        "path_to_power": "fact",
-        "background": "fact",
-        "outlook": "analysis",
-        "key_quote": "claim",
-    }
+def test_leader_profile_fields_carry_their_kind_and_value():
+    leader = LeaderFactory(path_to_power="A coup.", background="", outlook="Pragmatic.", key_quote="“Quote.”")
+    assert [(f["name"], f["kind"], f["value"]) for f in leader.profile_fields()] == [
+        ("path_to_power", "fact", "A coup."),
+        ("background", "fact", ""),
+        ("outlook", "analysis", "Pragmatic."),
+        ("key_quote", "claim", "“Quote.”"),
+    ]
+    assert [str(f["label"]) for f in leader.profile_fields()] == [
+        "how they came to power",
+        "background",
+        "outlook toward Russia and the West",
+        "key quote",
+    ]
 
 
 def test_a_leader_cannot_take_the_comparison_pages_slug():

@@ -102,13 +102,6 @@ def test_home_links_to_every_section_and_country(client):
     assert "Hidden" not in html
 
 
-def test_home_partial(client):
-    CountryFactory(name="Niger", slug="niger")
-    html = html_of(get(client, "/", htmx=True))
-    assert_partial(html, '<div id="entry-points">')
-    assert '<a href="/countries/niger/">Niger</a>' in html
-
-
 def test_header_shows_the_signed_in_user_and_a_sign_out_form(client):
     client.force_login(student(username="amina"))
     html = html_of(get(client, "/"))
@@ -161,13 +154,6 @@ def test_reader_shows_body_sections_as_cards_with_takeaways_and_anchored_paragra
     assert "Not ready yet." not in html
     assert "Hidden from the reader?" not in html
     assert 'href="#faq-section"' not in html
-
-
-def test_reader_partial(client, paragraph):
-    html = html_of(get(client, "/briefing/", htmx=True))
-    assert_partial(html, '<div id="briefing-sections" class="reader-sections">')
-    assert 'id="the-wagner-transition-p3"' in html
-    assert "Contents" not in html
 
 
 def test_reader_is_404_until_a_briefing_is_published(client):
@@ -238,13 +224,6 @@ def test_leader_list_groups_heads_of_state_and_related_figures(client, heads):
     assert "Draft Person" not in html
 
 
-def test_leader_list_partial(client, heads):
-    html = html_of(get(client, "/leaders/", htmx=True))
-    assert_partial(html, '<div id="leader-list">')
-    assert "Thomas Sankara" in html
-    assert "Compare the three heads of state" not in html
-
-
 def test_leader_profile_shows_each_field_with_its_kind_and_the_quote_as_a_quote(client, heads):
     html = html_of(get(client, "/leaders/ibrahim-traore/"))
     assert '<h1 id="leader-name">Ibrahim Traoré</h1>' in html
@@ -272,12 +251,6 @@ def test_leader_profile_leaves_out_empty_fields(client, heads):
     assert "<blockquote>" not in html
 
 
-def test_leader_profile_partial(client, heads):
-    html = html_of(get(client, "/leaders/ibrahim-traore/", htmx=True))
-    assert_partial(html, '<article id="leader-profile" class="profile" aria-labelledby="leader-name">')
-    assert '<p class="breadcrumb">' not in html
-
-
 def test_draft_and_unknown_leaders_are_404(client, heads):
     get(client, "/leaders/draft-person/", status=404)
     get(client, "/leaders/nobody/", status=404)
@@ -302,12 +275,6 @@ def test_comparison_is_a_table_of_the_heads_of_state_row_by_row(client, heads):
         "</blockquote><figcaption>— Ibrahim Traoré</figcaption></figure></td>"
     ) in html
     assert html.count('<th scope="row">') == 9
-
-
-def test_comparison_partial(client, heads):
-    html = html_of(get(client, "/leaders/compare/", htmx=True))
-    assert_partial(html, '<div id="leader-comparison">')
-    assert '<table class="compare">' in html
 
 
 # --- Timeline -----------------------------------------------------------------------------------
@@ -430,10 +397,16 @@ def test_timeline_partial_under_htmx(client, events):
     [
         ({"year_from": "abc"}, "“From year” must be a year written in digits, such as 2014."),
         ({"year_to": "20x2"}, "“To year” must be a year written in digits, such as 2022."),
-        ({"year_from": "1066"}, "“From year” must be 1900 or later."),
+        ({"year_from": "1066"}, "“From year” must be 1800 or later."),
         ({"year_to": "3000"}, "“To year” must be 2100 or earlier."),
-        ({"country": "atlantis"}, "There is no country “atlantis” in the timeline. Choose one from the list."),
-        ({"actor": "nobody"}, "There is no actor “nobody” in the timeline. Choose one from the list."),
+        ({"country": "atlantis"}, "There is no country “atlantis”."),
+        ({"actor": "nobody"}, "There is no actor “nobody”."),
+        ({"country": "not a slug"}, "There is no country “not a slug”."),
+        ({"kind": "rumour"}, "Select a valid choice. rumour is not one of the available choices."),
+        (
+            {"contry": "mali"},
+            "There is no filter “contry”. The filters here are: actor, country, kind, year_from, year_to.",
+        ),
         ({"year_from": "2022", "year_to": "2014"}, "The “from” year (2022) must not be after the “to” year (2014)."),
     ],
 )
@@ -452,7 +425,8 @@ def test_bad_timeline_filters_are_a_400_with_a_clear_message(client, events, par
 def test_a_draft_country_is_not_a_timeline_filter(client, events):
     CountryFactory(name="Draftland", slug="draftland", status=Status.DRAFT)
     html = html_of(get(client, "/timeline/", status=400, country="draftland"))
-    assert "There is no country “draftland” in the timeline." in html
+    assert "<li>There is no country “draftland”.</li>" in html
+    assert "Draftland" not in html
 
 
 # --- Figures, actors, countries, glossary, sources ------------------------------------------------
@@ -480,17 +454,12 @@ def test_figure_list(client, paragraph):
     assert '<span class="tag">2021</span> <a class="tag" href="/countries/mali/">Mali</a>' in html
     assert f'{CLAIM}<p class="cite">From: {CITATION}</p>' in html
     assert "Draft figure" not in html
-    partial = html_of(get(client, "/figures/", htmx=True))
-    assert_partial(partial, '<div id="figure-list">')
-    assert "approximately 1,000 personnel" in partial
 
 
 def test_actor_list_and_detail(client, events, paragraph):
     html = html_of(get(client, "/actors/"))
     assert '<h2><a href="/actors/wagner/">Wagner Group</a> <span class="abbr">(Wagner)</span></h2>' in html
     assert '<p class="meta">Mercenary or paramilitary group</p>' in html
-    partial = html_of(get(client, "/actors/", htmx=True))
-    assert_partial(partial, '<div id="actor-list">')
 
     ActorFactory(name="Draft actor", slug="draft-actor", status=Status.DRAFT)
     assert "Draft actor" not in html_of(get(client, "/actors/"))
@@ -504,8 +473,6 @@ def test_actor_list_and_detail(client, events, paragraph):
     assert titles(detail) == ["Wagner arrives"]
     assert "<h3>Wagner gold</h3>" in detail
     assert '<a class="tag" href="/countries/mali/">Mali</a>' not in detail.split('id="actor-events"')[0]
-    partial = html_of(get(client, "/actors/wagner/", htmx=True))
-    assert_partial(partial, '<article id="actor-profile" class="profile" aria-labelledby="actor-name">')
 
 
 def test_country_page_gathers_its_leaders_figures_events_and_actors(client, events, paragraph):
@@ -523,8 +490,6 @@ def test_country_page_gathers_its_leaders_figures_events_and_actors(client, even
     assert '<h3><a href="/actors/fama/">FAMa</a></h3>' in html
     assert '<a href="/timeline/?country=mali">Mali on the timeline</a>' in html
     assert "Hidden Leader" not in html and "Draft event" not in html
-    partial = html_of(get(client, "/countries/mali/", htmx=True))
-    assert_partial(partial, '<article id="country-profile" class="profile" aria-labelledby="country-name">')
     get(client, "/countries/atlantis/", status=404)
 
 
@@ -543,8 +508,6 @@ def test_glossary(client, paragraph):
     assert "<p><strong>In the article:</strong> The title&#x27;s thesis.</p>" in html
     assert f'{ANALYSIS}<p class="cite">From: {CITATION}</p>' in html
     assert "Draft concept" not in html
-    partial = html_of(get(client, "/glossary/", htmx=True))
-    assert_partial(partial, '<div id="concept-list">')
 
 
 def test_sources_link_out_and_carry_the_anchor_of_their_paragraph(client):
@@ -561,8 +524,6 @@ def test_sources_link_out_and_carry_the_anchor_of_their_paragraph(client):
     ) in html
     assert '<a href="/sources/#sources-p2">Sources &amp; Further Reading, paragraph 2</a>' in html
     assert "Draft source" not in html
-    partial = html_of(get(client, "/sources/", htmx=True))
-    assert_partial(partial, '<div id="source-list">')
 
 
 # --- FAQ ------------------------------------------------------------------------------------------
@@ -689,10 +650,12 @@ def _count(client, django_assert_num_queries, url, expected, **params):
 @pytest.mark.parametrize(
     ("url", "factory", "expected"),
     [
-        ("/leaders/", lambda: LeaderFactory(), 2),
-        ("/leaders/compare/", lambda: LeaderFactory(), 2),
+        # The leaders, their citations, their visible countries.
+        ("/leaders/", lambda: LeaderFactory(), 3),
+        ("/leaders/compare/", lambda: LeaderFactory(), 3),
         ("/timeline/", lambda: TimelineEventFactory(), 6),
-        ("/figures/", lambda: KeyFigureFactory(country=CountryFactory(), actor=ActorFactory()), 2),
+        # The figures, their citations, their visible countries and actors.
+        ("/figures/", lambda: KeyFigureFactory(country=CountryFactory(), actor=ActorFactory()), 4),
         ("/actors/", lambda: ActorFactory(), 3),
         ("/glossary/", lambda: ConceptFactory(), 2),
         ("/faq/", lambda: FaqEntryFactory(), 2),
@@ -736,9 +699,10 @@ def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries
     leader.related.set([LeaderFactory()])
     KeyFigureFactory(country=mali, actor=wagner)
     ActorFactory().countries.set([mali])
-    _count(client, django_assert_num_queries, "/leaders/goita/", 3)
-    _count(client, django_assert_num_queries, "/countries/mali/", 12)
-    _count(client, django_assert_num_queries, "/actors/wagner/", 9)
+    # A figure's country and actor, and a leader's, are prefetched (visible ones only): one query each.
+    _count(client, django_assert_num_queries, "/leaders/goita/", 4)
+    _count(client, django_assert_num_queries, "/countries/mali/", 14)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 11)
     leader.related.set(LeaderFactory.create_batch(3))
     for _ in range(3):
         LeaderFactory(country=mali)
@@ -747,9 +711,9 @@ def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries
         event.countries.set([mali])
         event.actors.set([wagner])
         ActorFactory().countries.set([mali])
-    _count(client, django_assert_num_queries, "/leaders/goita/", 3)
-    _count(client, django_assert_num_queries, "/countries/mali/", 12)
-    _count(client, django_assert_num_queries, "/actors/wagner/", 9)
+    _count(client, django_assert_num_queries, "/leaders/goita/", 4)
+    _count(client, django_assert_num_queries, "/countries/mali/", 14)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 11)
 
 
 def test_search_has_a_fixed_query_count(client, django_assert_num_queries):
@@ -771,10 +735,32 @@ def test_htmx_history_restore_gets_the_whole_page(client, events):
     assert '<div id="timeline-results" class="results">' in html
 
 
-@pytest.mark.parametrize("url", ["/", "/briefing/", "/leaders/", "/timeline/", "/faq/", "/search/", "/glossary/"])
-def test_pages_vary_on_hx_request(client, url, paragraph):
+@pytest.mark.parametrize("url", ["/timeline/", "/faq/", "/search/"])
+def test_pages_that_htmx_swaps_vary_on_hx_request(client, url, paragraph):
     response = get(client, url)
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/briefing/",
+        "/leaders/",
+        "/leaders/compare/",
+        "/leaders/ibrahim-traore/",
+        "/figures/",
+        "/actors/",
+        "/actors/wagner/",
+        "/countries/mali/",
+        "/glossary/",
+        "/sources/",
+    ],
+)
+def test_pages_that_nothing_swaps_have_no_partial_and_no_vary(client, everything, url):
+    response = get(client, url, htmx=True)
+    assert html_of(response).startswith("<!doctype html>")
+    assert "HX-Request" not in response.get("Vary", "")
 
 
 # --- Security, markup hygiene, assets ---------------------------------------------------------------
@@ -901,7 +887,7 @@ def test_every_citation_of_the_real_content_lands_on_an_element_of_its_page(clie
 
 
 def test_sign_in_and_out(client):
-    user = student(username="amina")
+    student(username="amina")
     login = html_of(get(client, "/accounts/login/"))
     assert '<label for="id_username">Username</label>' in login
     assert '<label for="id_password">Password</label>' in login
@@ -913,7 +899,6 @@ def test_sign_in_and_out(client):
     assert "<h1>You have signed out</h1>" in html_of(logged_out)
     assert '<a class="button" href="/accounts/login/">Sign in again</a>' in html_of(logged_out)
     assert "Signed in as" not in html_of(get(client, "/"))
-    assert not user.is_anonymous
 
 
 def test_a_wrong_password_is_explained(client):

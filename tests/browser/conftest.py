@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+from django.test.utils import modify_settings
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -170,12 +171,12 @@ def site(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
         import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK, publish=True)
-        server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
-        server._live_server_modified_settings.enable()
+        address = os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost")
+        server = LiveServer(address)
         try:
-            yield server.url
+            with modify_settings(ALLOWED_HOSTS={"append": address.split(":")[0]}):
+                yield server.url
         finally:
-            server._live_server_modified_settings.disable()
             _join_request_threads()
             server.stop()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
@@ -190,8 +191,8 @@ def _join_request_threads(timeout=5.0):
     """
     deadline = time.monotonic() + timeout
     for thread in threading.enumerate():
-        target = getattr(thread, "_target", None)
-        if thread is not threading.current_thread() and getattr(target, "__name__", "") == "process_request_thread":
+        # socketserver names each request's thread after its target: "Thread-7 (process_request_thread)".
+        if thread is not threading.current_thread() and thread.name.endswith("(process_request_thread)"):
             thread.join(max(0.0, deadline - time.monotonic()))
 
 

@@ -20,16 +20,11 @@ def test_page(browse, path):
 
 
 def test_site_icon_does_not_404(browse):
-    """Browsers ask every page for an icon (its <link rel="icon">, else /favicon.ico); a 404 is a console error.
-
-    A data: URL (such as the empty "data:,") is never fetched.
-    """
+    """Browsers ask every page for an icon: its <link rel="icon">, which is an empty data: URL (never
+    fetched); clients that ignore it ask for /favicon.ico, which must be an image, not a 404."""
     page = browse.open("/")
-    icon = page.evaluate(
-        "() => document.querySelector('link[rel~=\"icon\"]')?.href ?? new URL('/favicon.ico', location.href).href"
-    )
-    if icon.startswith("data:"):
-        return
-    response = page.request.get(icon)
-    assert response.status == 200, f"the site icon {icon} answered {response.status}"
+    icons = page.evaluate("() => [...document.querySelectorAll('link[rel~=\"icon\"]')].map((link) => link.href)")
+    assert icons == ["data:,"]
+    response = page.request.get(f"{browse.base_url}/favicon.ico")
+    assert response.status == 200, f"/favicon.ico answered {response.status}"
     assert response.headers["content-type"].startswith("image/"), response.headers["content-type"]
