@@ -63,8 +63,9 @@ class ParagraphSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), paragraph.get_absolute_url())
 
 
+# ``api_url`` in ``Meta.fields`` is the item's own URL in the API (``<model>-detail``, by slug).
+# (A comment, not a docstring: the schema would show a docstring on every serializer.)
 class ContentSerializer(serializers.ModelSerializer):
-    """``api_url`` in ``Meta.fields`` is the item's own URL in the API (``<model>-detail``, by slug)."""
 
     def build_field(self, field_name, info, model_class, nested_depth):
         if field_name == "api_url":
@@ -147,7 +148,7 @@ LeaderFieldKindsSerializer = type(
 
 class LeaderSerializer(DerivedItemSerializer):
     role_label = serializers.CharField(source="get_role_display")
-    country = RefSerializer(allow_null=True)
+    country = RefSerializer(allow_null=True, read_only=True)
     related = RefSerializer(many=True, help_text=_("People the article sets beside this one."))
     field_kinds = serializers.SerializerMethodField()
 
@@ -208,8 +209,8 @@ class KeyFigureSerializer(DerivedItemSerializer):
     display_value = serializers.CharField(
         help_text=_("The value as the reader shows it, such as “about 1,500 troops”.")
     )
-    country = RefSerializer(allow_null=True)
-    actor = RefSerializer(allow_null=True)
+    country = RefSerializer(allow_null=True, read_only=True)
+    actor = RefSerializer(allow_null=True, read_only=True)
 
     class Meta:
         model = KeyFigure

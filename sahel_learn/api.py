@@ -62,3 +62,17 @@ class Schema(AutoSchema):
             403: FORBIDDEN,
             404: NOT_FOUND,
         }
+
+
+def allow_empty_filters(result, generator, request, public):
+    """Schema postprocessing hook: a list's filter given empty is the same as leaving it out.
+
+    That is what an HTML form sends for a field left blank ("All countries"), and the pages and the
+    API read a query string the same way. Paging, ``status`` and a search's ``q`` keep their rules.
+    """
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter["name"] not in (*PAGING_PARAMETERS, "status", "q"):
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -184,6 +184,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sahel_learn.api.allow_empty_filters",
+    ],
     # One name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {
         "StatementKindEnum": "briefings.models.StatementKind",

@@ -425,7 +425,6 @@ def sahel():
         ("timeline", {"year_from": "2015", "year_to": "2020"}, ["barkhane"]),
         ("timeline", {"year_from": "2023", "year_to": "2023"}, ["charter"]),
         ("timeline", {"kind": "claim"}, ["wagner-arrives"]),
-        ("timeline", {"country": "atlantis"}, []),
         ("leaders", {"country": "niger"}, ["tiani"]),
         ("leaders", {"role": "related"}, ["prigozhin"]),
         ("leaders", {"role": "head"}, ["goita", "tiani"]),
@@ -466,12 +465,13 @@ def test_section_kind_filter(client):
     assert slugs(client.get("/api/v1/sections/", {"kind": "sources"})) == ["sources-section"]
 
 
-def test_filters_by_a_draft_country_match_nothing_for_the_public(client, staff_client):
+def test_a_draft_country_is_no_filter_for_the_public_and_one_for_staff_reading_drafts(client, staff_client):
     hidden = factories.CountryFactory(slug="hidden", status=Status.DRAFT)
     factories.TimelineEventFactory(slug="linked").countries.set([hidden])
     factories.TimelineEventFactory(slug="linked-draft", status=Status.DRAFT).countries.set([hidden])
 
-    assert slugs(APIClient().get("/api/v1/timeline/", {"country": "hidden"})) == []
+    response = APIClient().get("/api/v1/timeline/", {"country": "hidden"})
+    assert (response.status_code, response.json()) == (400, {"country": ["There is no country “hidden”."]})
     assert slugs(staff_client.get("/api/v1/timeline/", {"country": "hidden", "status": "draft"})) == ["linked-draft"]
 
 
@@ -484,18 +484,37 @@ def test_filters_do_not_apply_to_a_detail(client):
 @pytest.mark.parametrize(
     ("url", "params", "errors"),
     [
-        ("/api/v1/timeline/", {"year_from": "abc"}, {"year_from": ["Enter a whole number."]}),
-        ("/api/v1/timeline/", {"year_to": "2020.5"}, {"year_to": ["Enter a whole number."]}),
-        ("/api/v1/timeline/", {"year_from": "0"}, {"year_from": ["Ensure this value is greater than or equal to 1."]}),
+        (
+            "/api/v1/timeline/",
+            {"year_from": "abc"},
+            {"year_from": ["“From year” must be a year written in digits, such as 2014."]},
+        ),
+        (
+            "/api/v1/timeline/",
+            {"year_to": "2020.5"},
+            {"year_to": ["“To year” must be a year written in digits, such as 2022."]},
+        ),
+        ("/api/v1/timeline/", {"year_from": "0"}, {"year_from": ["“From year” must be 1800 or later."]}),
         (
             "/api/v1/timeline/",
             {"year_to": "99999999999999999999"},
-            {"year_to": ["Ensure this value is less than or equal to 9999."]},
+            {"year_to": ["“To year” must be 2100 or earlier."]},
         ),
         (
             "/api/v1/timeline/",
             {"year_from": "2022", "year_to": "2020"},
-            {"year_to": ["year_to (2020) must not be before year_from (2022)."]},
+            {"year_to": ["The “from” year (2022) must not be after the “to” year (2020)."]},
+        ),
+        ("/api/v1/timeline/", {"country": "atlantis"}, {"country": ["There is no country “atlantis”."]}),
+        (
+            "/api/v1/timeline/",
+            {"contry": "mali"},
+            {"contry": ["There is no filter “contry”. The filters here are: actor, country, kind, year_from, year_to."]},
+        ),
+        (
+            "/api/v1/concepts/",
+            {"kind": "fact", "sort": "term"},
+            {"sort": ["There is no filter “sort”. The filters here are: kind."]},
         ),
         (
             "/api/v1/timeline/",
@@ -505,12 +524,12 @@ def test_filters_do_not_apply_to_a_detail(client):
         (
             "/api/v1/timeline/",
             {"country": "not a slug"},
-            {"country": ["Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."]},
+            {"country": ["There is no country “not a slug”."]},
         ),
         (
             "/api/v1/figures/",
             {"actor": "wagner/group"},
-            {"actor": ["Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."]},
+            {"actor": ["There is no actor “wagner/group”."]},
         ),
         (
             "/api/v1/leaders/",
@@ -540,6 +559,33 @@ def test_bad_filter_values_are_a_400_naming_the_parameter(client, url, params, e
 
     assert response.status_code == 400
     assert response.json() == errors
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "atlantis"},
+        {"actor": "nobody"},
+        {"contry": "mali"},
+        {"year_from": "99999"},
+        {"year_to": "twenty"},
+        {"year_from": "2022", "year_to": "2014"},
+        {"kind": "rumour"},
+    ],
+)
+def test_the_timeline_page_and_the_api_refuse_the_same_input_with_the_same_message(client, params):
+    api, page = client.get("/api/v1/timeline/", params), client.get("/timeline/", params)
+
+    assert (api.status_code, page.status_code) == (400, 400)
+    assert api.json() == {name: list(errors) for name, errors in page.context["form"].errors.items()}
+
+
+def test_paging_format_and_status_are_not_unknown_parameters(client):
+    factories.TimelineEventFactory(slug="one")
+    params = {"page": "1", "format": "json", "status": "published", "country": "", "year_from": ""}
+
+    assert slugs(client.get("/api/v1/timeline/", params)) == ["one"]
+    assert client.get("/timeline/", params).status_code == 200
 
 
 # --- Drafts --------------------------------------------------------------------------------
@@ -714,9 +760,9 @@ QUERY_COUNTS = [
     ("sections", _sections, 3),
     ("countries", _batch(factories.CountryFactory), 3),
     ("actors", _actors, 4),
-    ("leaders", _leaders, 4),
+    ("leaders", _leaders, 5),
     ("timeline", _events, 5),
-    ("figures", _figures, 3),
+    ("figures", _figures, 5),
     ("concepts", _batch(factories.ConceptFactory), 3),
     ("faq", _batch(factories.FaqEntryFactory), 3),
     ("sources", _batch(factories.SourceReferenceFactory), 3),

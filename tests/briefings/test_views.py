@@ -11,11 +11,15 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.views import defaults
+from pytest_django.asserts import assertInHTML
 
 from briefings.actions import import_briefing
 from briefings.models import (
+    Actor,
     ActorType,
+    Briefing,
     Country,
     DatePrecision,
     LeaderRole,
@@ -36,6 +40,7 @@ from tests.factories import (
     SourceReferenceFactory,
     TakeawayFactory,
     TimelineEventFactory,
+    editor,
     student,
 )
 
@@ -637,6 +642,108 @@ def test_search_with_no_match_and_with_a_bad_query(client):
     html = html_of(get(client, "/search/", htmx=True, status=400, q="y" * 300))
     assert_partial(html, '<div class="alert" role="alert"><p><strong>Please check your search:</strong></p>')
     assert "<li>Keep the search to 200 characters or fewer.</li>" in html
+
+
+# --- Drafts: one rule for every page, and staff previews -------------------------------------------
+
+BANNER = (
+    '<div class="draft-banner" role="status"><p><strong>Draft preview: not visible to students.</strong> '
+    "This page shows drafts beside the published content; each draft is marked “Draft”.</p></div>"
+)
+
+
+def test_an_unpublished_country_or_actor_vanishes_from_every_page(client):
+    import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+    pages = ["/leaders/", "/leaders/compare/", "/leaders/assimi-goita/", "/figures/", "/timeline/"]
+    before = {url: html_of(get(client, url)) for url in pages}
+    for url in pages:
+        assert 'href="/countries/mali/"' in before[url], url
+    assert 'href="/actors/wagner-group/"' in before["/figures/"]
+
+    Country.objects.filter(slug="mali").unpublish()
+    Actor.objects.filter(slug="wagner-group").unpublish()
+
+    for url in [*pages, "/actors/", "/countries/niger/"]:
+        html = html_of(get(client, url))
+        assert 'href="/countries/mali/"' not in html, url
+        assert 'href="/actors/wagner-group/"' not in html, url
+    profile = get(client, "/leaders/assimi-goita/")
+    assert profile.context["leader"].country is None
+    assertInHTML("<dt>Country</dt>", html_of(profile), count=0)
+    compare = get(client, "/leaders/compare/")
+    assert {leader.slug: leader.country for leader in compare.context["leaders"]}["assimi-goita"] is None
+    figures = get(client, "/figures/").context["figures"]
+    assert [f for f in figures if f.actor and f.actor.slug == "wagner-group"] == []
+    get(client, "/countries/mali/", status=404)
+    get(client, "/actors/wagner-group/", status=404)
+
+
+def test_an_unpublished_briefing_is_cited_by_no_page(client, paragraph):
+    LeaderFactory(name="Assimi Goïta", slug="assimi-goita", citations=[paragraph])
+    ConceptFactory(term="Mirage", slug="mirage", citations=[paragraph])
+    Briefing.objects.update(status=Status.DRAFT)
+
+    for url, name in (("/leaders/", "leaders"), ("/glossary/", "concepts")):
+        response = get(client, url)
+        assert [list(item.citations.all()) for item in response.context[name]] == [[]], url
+        assertInHTML(CITATION, html_of(response), count=0)
+        assertInHTML('<p class="cite">From: no paragraph cited yet</p>', html_of(response))
+    get(client, "/briefing/", status=404)
+
+
+def test_the_reader_shows_the_briefing_imported_last_not_the_first_by_title(client):
+    now = timezone.now()
+    BriefingFactory(slug="older", title="A is first by title", imported_at=now - datetime.timedelta(days=1))
+    newer = BriefingFactory(slug="newer", title="Z is imported last", imported_at=now)
+    BriefingFactory(slug="draft", title="B is a draft", imported_at=now + datetime.timedelta(days=1), status=Status.DRAFT)
+
+    assert get(client, "/briefing/").context["briefing"] == newer
+    assert get(client, "/").context["briefing"] == newer
+
+
+@pytest.fixture
+def drafts(paragraph):
+    return {
+        "leader": LeaderFactory(name="Draft Leader", slug="draft-leader", status=Status.DRAFT, citations=[paragraph]),
+        "concept": ConceptFactory(term="Draft concept", slug="draft-concept", status=Status.DRAFT),
+        "published": ConceptFactory(term="Published concept", slug="published-concept"),
+    }
+
+
+def test_view_on_site_of_a_draft_gives_staff_a_preview_under_a_banner(client, drafts):
+    client.force_login(editor())
+    leader_url = drafts["leader"].get_absolute_url()
+    assert leader_url == "/leaders/draft-leader/?status=draft"
+
+    html = html_of(get(client, leader_url))
+    assertInHTML(BANNER, html)
+    assertInHTML('<h1 id="leader-name">Draft Leader</h1>', html)
+    assertInHTML('<span class="draft-tag">Draft</span>', html)
+
+    glossary = get(client, drafts["concept"].get_absolute_url().split("#")[0])
+    assert [concept.slug for concept in glossary.context["concepts"]] == ["draft-concept", "published-concept"]
+    assertInHTML(BANNER, html_of(glossary))
+    assertInHTML('<span class="draft-tag">Draft</span>', html_of(glossary), count=1)
+
+
+def test_only_staff_who_ask_see_a_draft(client, drafts):
+    def preview(url):
+        return client.get(url, {"status": "draft"})
+
+    def glossary_slugs(response):
+        assert response.status_code == 200
+        assertInHTML(BANNER, html_of(response), count=0)
+        return [concept.slug for concept in response.context["concepts"]]
+
+    for who in (None, student()):
+        if who:
+            client.force_login(who)
+        assert preview("/leaders/draft-leader/").status_code == 404
+        assert glossary_slugs(preview("/glossary/")) == ["published-concept"]
+
+    client.force_login(editor())
+    assert client.get("/leaders/draft-leader/").status_code == 404
+    assert glossary_slugs(client.get("/glossary/")) == ["published-concept"]
 
 
 # --- Query counts: the same for one row as for many -----------------------------------------------
