@@ -21,6 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from quizzes.actions import flag_questions_for_edit
 
 from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Actor,
     Briefing,
     Concept,
@@ -448,8 +450,10 @@ class YearFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        if not value.isdigit() or not 1 <= int(value) <= 9999:
-            raise IncorrectLookupParameters(_("The year must be a number from 1 to 9999."))
+        if not value.isdigit() or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+            raise IncorrectLookupParameters(
+                _("The year must be a number from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         return queryset.in_years(int(value), int(value))
 
 

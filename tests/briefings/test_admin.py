@@ -760,3 +760,21 @@ def test_password_change_links_widgets_css_and_our_forms_css_and_no_import(edito
     assert "/static/admin/css/forms.css" not in page
     assert '<input type="submit" value="Change my password" class="default">' in page
     assert '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">' in page
+
+
+# -- years: bounded once, on the model fields ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "field"), [(models.KeyFigure, "year"), (models.Leader, "power_year")])
+def test_the_admin_refuses_a_year_out_of_bounds(editor_client, model, field):
+    item = {models.KeyFigure: factories.KeyFigureFactory, models.Leader: factories.LeaderFactory}[model]()
+    url = _url(f"{model._meta.model_name}_change", item.pk)
+    data = _form_data(editor_client.get(url))
+    data[field] = "99999"
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == ["Ensure this value is less than or equal to 2100."]
+    item.refresh_from_db()
+    assert getattr(item, field) != 99999

@@ -595,6 +595,13 @@ def test_faq_filter(client, faqs):
     assert "No question matches. Try fewer or different words." in none
 
 
+def test_faq_with_an_unknown_parameter_is_a_400_naming_it(client, faqs):
+    response = get(client, "/faq/", status=400, q="wagner", question="wagner")
+    assert response.context["form"].errors == {"question": ["There is no filter “question”. The filters here are: q."]}
+    assertInHTML("<li>There is no filter “question”. The filters here are: q.</li>", html_of(response))
+    assert response.context["entries"] == []
+
+
 def test_faq_filter_that_is_too_long_is_a_400(client, faqs):
     html = html_of(get(client, "/faq/", status=400, q="x" * 201))
     assert "<li>Keep the search to 200 characters or fewer.</li>" in html
