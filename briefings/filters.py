@@ -67,7 +67,9 @@ class SlugChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         # Not a slug (spaces, slashes, a NUL character): no item has it; don't ask the database.
         if value not in self.empty_values and not validators.slug_re.fullmatch(str(value)):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
         return super().to_python(value)
 
     def label_from_instance(self, obj):

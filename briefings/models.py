@@ -107,7 +107,6 @@ class VisibleQuerySet(models.QuerySet):
 
 
 class PublishableQuerySet(VisibleQuerySet):
-
     def publish(self):
         """Publish every draft in the queryset, recording history; returns how many changed."""
         return self._set_status(Status.PUBLISHED)
@@ -125,6 +124,7 @@ class PublishableQuerySet(VisibleQuerySet):
         if rows:
             bulk_update_with_history(rows, self.model, ["status", "updated_at"], batch_size=500)
         return len(rows)
+
 
 class BriefingQuerySet(PublishableQuerySet):
     def current(self, drafts=False):
@@ -504,7 +504,9 @@ class LeaderRole(models.TextChoices):
 
 # Heads of state first, then the people set beside them: said outright, not left to how the codes sort.
 LEADER_ORDERING = [
-    models.Case(models.When(role=LeaderRole.HEAD_OF_STATE, then=0), default=1, output_field=models.IntegerField()).asc(),
+    models.Case(
+        models.When(role=LeaderRole.HEAD_OF_STATE, then=0), default=1, output_field=models.IntegerField()
+    ).asc(),
     "position",
     "slug",
 ]
@@ -584,7 +586,12 @@ class Leader(DerivedItem):
         The one description of them that the profile, the comparison and the API all render.
         """
         return [
-            {"name": name, "label": cls._meta.get_field(name).verbose_name, "kind": kind.value, "kind_label": kind.label}
+            {
+                "name": name,
+                "label": cls._meta.get_field(name).verbose_name,
+                "kind": kind.value,
+                "kind_label": kind.label,
+            }
             for name, kind in cls.FIELD_KINDS.items()
         ]
 

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .forms import MAX_QUERY_LENGTH
 from .models import (
     Actor,
     Concept,
@@ -26,7 +27,6 @@ from .models import (
     StatementKind,
     TimelineEvent,
 )
-from .forms import MAX_QUERY_LENGTH
 
 
 def _absolute(request, path):
@@ -66,7 +66,6 @@ class ParagraphSerializer(serializers.ModelSerializer):
 # ``api_url`` in ``Meta.fields`` is the item's own URL in the API (``<model>-detail``, by slug).
 # (A comment, not a docstring: the schema would show a docstring on every serializer.)
 class ContentSerializer(serializers.ModelSerializer):
-
     def build_field(self, field_name, info, model_class, nested_depth):
         if field_name == "api_url":
             view_name = f"{model_class._meta.model_name}-detail"
@@ -174,7 +173,10 @@ class LeaderSerializer(DerivedItemSerializer):
 
     @extend_schema_field(LeaderFieldKindsSerializer)
     def get_field_kinds(self, leader):
-        return {field["name"]: {"kind": field["kind"], "kind_label": field["kind_label"]} for field in Leader.kinded_fields()}
+        return {
+            field["name"]: {"kind": field["kind"], "kind_label": field["kind_label"]}
+            for field in Leader.kinded_fields()
+        }
 
 
 class TimelineEventSerializer(DerivedItemSerializer):

@@ -126,7 +126,10 @@ def leader_detail(request, slug):
 def leader_compare(request):
     drafts = shows_drafts(request)
     leaders = list(_leaders(drafts).heads_of_state())
-    rows = [{**field, "cells": [(leader, getattr(leader, field["name"])) for leader in leaders]} for field in Leader.kinded_fields()]
+    rows = [
+        {**field, "cells": [(leader, getattr(leader, field["name"])) for leader in leaders]}
+        for field in Leader.kinded_fields()
+    ]
     context = {"leaders": leaders, "rows": rows, "drafts": drafts}
     return render(request, "briefings/leader_compare.html", context)
 
@@ -222,9 +225,7 @@ def faq(request):
 @require_GET
 def source_list(request):
     drafts = shows_drafts(request)
-    sources = _with_page_anchors(
-        SourceReference.objects.visible(drafts).with_citations(drafts), SectionKind.SOURCES
-    )
+    sources = _with_page_anchors(SourceReference.objects.visible(drafts).with_citations(drafts), SectionKind.SOURCES)
     return render(request, "briefings/source_list.html", {"sources": sources, "drafts": drafts})
 
 

@@ -509,7 +509,11 @@ def test_filters_do_not_apply_to_a_detail(client):
         (
             "/api/v1/timeline/",
             {"contry": "mali"},
-            {"contry": ["There is no filter “contry”. The filters here are: actor, country, kind, year_from, year_to."]},
+            {
+                "contry": [
+                    "There is no filter “contry”. The filters here are: actor, country, kind, year_from, year_to."
+                ]
+            },
         ),
         (
             "/api/v1/concepts/",

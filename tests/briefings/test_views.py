@@ -98,12 +98,14 @@ def test_home_links_to_every_section_and_country(client):
     BriefingFactory(title="The Sahel's Sovereignty Mirage", standfirst="Three juntas, one alliance.")
     CountryFactory(name="Mali", slug="mali")
     CountryFactory(name="Hidden", slug="hidden", status=Status.DRAFT)
-    html = html_of(get(client, "/"))
-    assert "<h1>Sahel Learn</h1>" in html
-    assert '<h2 id="start-reading"><a href="/briefing/">The Sahel&#x27;s Sovereignty Mirage</a></h2>' in html
+    response = get(client, "/")
+    html = html_of(response)
+    assert [country.slug for country in response.context["countries"]] == ["mali"]
+    assertInHTML("<h1>Sahel Learn</h1>", html)
+    assertInHTML('<h2 id="start-reading"><a href="/briefing/">The Sahel&#x27;s Sovereignty Mirage</a></h2>', html)
     for url in ("/leaders/", "/timeline/", "/figures/", "/actors/", "/glossary/", "/faq/", "/sources/", "/search/"):
         assert f'<a href="{url}">' in html
-    assert '<a href="/countries/mali/">Mali</a>' in html
+    assertInHTML('<a href="/countries/mali/">Mali</a>', html)
     assert "Hidden" not in html
 
 
@@ -138,27 +140,33 @@ def test_reader_shows_body_sections_as_cards_with_takeaways_and_anchored_paragra
     faq = SectionFactory(number=11, title="Frequently Asked Questions", slug="faq-section", kind=SectionKind.FAQ)
     ParagraphFactory(section=faq, number=1, anchor="faq-section-p1", text="Q: Hidden from the reader?")
 
-    html = html_of(get(client, "/briefing/"))
-    assert '<li><a href="#the-wagner-transition">The Wagner Transition</a></li>' in html
+    response = get(client, "/briefing/")
+    html = html_of(response)
+    sections = list(response.context["sections"])
+    assert [s.slug for s in sections] == ["the-wagner-transition"]
+    assert [t.slug for t in sections[0].takeaways.all()] == ["wagner-stays"]
+    assert [p.anchor for p in sections[0].paragraphs.all()] == ["the-wagner-transition-p3", "the-wagner-transition-p4"]
+    assertInHTML('<li><a href="#the-wagner-transition">The Wagner Transition</a></li>', html)
     assert (
         '<section class="card briefing-card" id="the-wagner-transition" aria-labelledby="the-wagner-transition-title">'
         in html
     )
-    assert (
-        '<h2 id="the-wagner-transition-title"><span class="section-number">3.</span> The Wagner Transition</h2>' in html
+    assertInHTML(
+        '<h2 id="the-wagner-transition-title"><span class="section-number">3.</span> The Wagner Transition</h2>', html
     )
-    assert (
+    assertInHTML(
         '<li class="takeaway" id="wagner-stays"><p>Wagner stayed as Africa Corps.</p><div class="provenance">'
-        f'{FACT}<p class="cite">From: {CITATION}</p></div></li>'
-    ) in html
-    assert (
+        f'{FACT}<p class="cite">From: {CITATION}</p></div></li>',
+        html,
+    )
+    assertInHTML(
         '<p class="paragraph" id="the-wagner-transition-p3"><a class="paragraph-link" href="#the-wagner-transition-p3">'
-        '<span class="visually-hidden">Paragraph </span>3</a> Wagner arrived.</p>'
-    ) in html
+        '<span class="visually-hidden">Paragraph </span>3</a> Wagner arrived.</p>',
+        html,
+    )
     assert html.index('id="the-wagner-transition-p3"') < html.index('id="the-wagner-transition-p4"')
     assert "Not ready yet." not in html
     assert "Hidden from the reader?" not in html
-    assert 'href="#faq-section"' not in html
 
 
 def test_reader_is_404_until_a_briefing_is_published(client):
@@ -214,26 +222,36 @@ def heads(paragraph):
 
 
 def test_leader_list_groups_heads_of_state_and_related_figures(client, heads):
-    html = html_of(get(client, "/leaders/"))
-    assert '<h2 id="leaders-1">Head of state</h2>' in html
-    assert '<h2 id="leaders-2">Related figure</h2>' in html
+    response = get(client, "/leaders/")
+    html = html_of(response)
+    assert [leader.slug for leader in response.context["leaders"]] == [
+        "assimi-goita",
+        "ibrahim-traore",
+        "abdourahamane-tchiani",
+        "thomas-sankara",
+    ]
+    assertInHTML('<h2 id="leaders-1">Head of state</h2>', html)
+    assertInHTML('<h2 id="leaders-2">Related figure</h2>', html)
     assert html.index("Assimi Goïta") < html.index('id="leaders-2"') < html.index("Thomas Sankara")
-    assert '<li class="card" id="ibrahim-traore">' in html
-    assert '<h3><a href="/leaders/ibrahim-traore/">Ibrahim Traoré</a></h3>' in html
-    assert (
-        '<p class="meta">Captain · President of Burkina Faso · <a href="/countries/burkina-faso/">Burkina Faso</a></p>'
-        in html
+    assertInHTML('<h3><a href="/leaders/ibrahim-traore/">Ibrahim Traoré</a></h3>', html)
+    assertInHTML(
+        '<p class="meta">Captain · President of Burkina Faso · <a href="/countries/burkina-faso/">Burkina Faso</a></p>',
+        html,
     )
-    assert f'{FACT}<p class="cite">From: {CITATION}</p>' in html
-    assert '<a class="button" href="/leaders/compare/">Compare the three heads of state</a>' in html
-    assert "Draft Person" not in html
+    assertInHTML(f'<div class="provenance">{FACT}<p class="cite">From: {CITATION}</p></div>', html, count=2)
+    assertInHTML('<a class="button" href="/leaders/compare/">Compare the three heads of state</a>', html)
 
 
 def test_leader_profile_shows_each_field_with_its_kind_and_the_quote_as_a_quote(client, heads):
-    html = html_of(get(client, "/leaders/ibrahim-traore/"))
-    assert '<h1 id="leader-name">Ibrahim Traoré</h1>' in html
-    assert "<div><dt>Rank or title</dt><dd>Captain</dd></div>" in html
-    assert '<div><dt>Country</dt><dd><a href="/countries/burkina-faso/">Burkina Faso</a></dd></div>' in html
+    response = get(client, "/leaders/ibrahim-traore/")
+    html = html_of(response)
+    assert sorted(person.slug for person in response.context["leader"].related.all()) == [
+        "assimi-goita",
+        "thomas-sankara",
+    ]
+    assertInHTML('<h1 id="leader-name">Ibrahim Traoré</h1>', html)
+    assertInHTML("<div><dt>Rank or title</dt><dd>Captain</dd></div>", html)
+    assertInHTML('<div><dt>Country</dt><dd><a href="/countries/burkina-faso/">Burkina Faso</a></dd></div>', html)
     assert re.search(r'<h2 id="field-path_to_power">How they came to power</h2>\s*' + re.escape(FACT), html)
     assert re.search(r'<h2 id="field-background">Background</h2>\s*' + re.escape(FACT), html)
     assert re.search(r'<h2 id="field-outlook">Outlook toward Russia and the West</h2>\s*' + re.escape(ANALYSIS), html)
@@ -243,16 +261,16 @@ def test_leader_profile_shows_each_field_with_its_kind_and_the_quote_as_a_quote(
         r"<figcaption>— Ibrahim Traoré</figcaption>",
         html,
     )
-    assert '<a href="/leaders/thomas-sankara/">Thomas Sankara</a>' in html
-    assert '<a href="/leaders/assimi-goita/">Assimi Goïta</a>' in html
+    assertInHTML('<a href="/leaders/thomas-sankara/">Thomas Sankara</a>', html)
+    assertInHTML('<a href="/leaders/assimi-goita/">Assimi Goïta</a>', html)
     assert "Draft Person" not in html
-    assert f'<p class="cite">From: {CITATION}</p>' in html
+    assertInHTML(f'<p class="cite">From: {CITATION}</p>', html)
 
 
 def test_leader_profile_leaves_out_empty_fields(client, heads):
     html = html_of(get(client, "/leaders/assimi-goita/"))
-    assert 'id="field-outlook"' in html
-    assert 'id="field-key_quote"' not in html
+    assertInHTML('<h2 id="field-outlook">Outlook toward Russia and the West</h2>', html)
+    assertInHTML('<h2 id="field-key_quote">Key quote</h2>', html, count=0)
     assert "<blockquote>" not in html
 
 
@@ -262,7 +280,19 @@ def test_draft_and_unknown_leaders_are_404(client, heads):
 
 
 def test_comparison_is_a_table_of_the_heads_of_state_row_by_row(client, heads):
-    html = html_of(get(client, "/leaders/compare/"))
+    response = get(client, "/leaders/compare/")
+    html = html_of(response)
+    assert [leader.slug for leader in response.context["leaders"]] == [
+        "assimi-goita",
+        "ibrahim-traore",
+        "abdourahamane-tchiani",
+    ]
+    assert [(row["name"], row["kind"]) for row in response.context["rows"]] == [
+        ("path_to_power", "fact"),
+        ("background", "fact"),
+        ("outlook", "analysis"),
+        ("key_quote", "claim"),
+    ]
     assert '<div class="table-scroll" role="region" aria-labelledby="comparison-caption" tabindex="0">' in html
     header = re.search(r"<thead>\s*<tr>(.*?)</tr>", html, re.S).group(1)
     assert re.findall(r'<th scope="col" id="([\w-]+)">', header) == [
@@ -271,14 +301,16 @@ def test_comparison_is_a_table_of_the_heads_of_state_row_by_row(client, heads):
         "abdourahamane-tchiani",
     ]
     assert "Thomas Sankara" not in html and "Draft Person" not in html
-    assert '<tr><th scope="row">Rank or title</th><td>Colonel</td><td>Captain</td><td>General</td></tr>' in html
-    assert '<tr><th scope="row">Came to power</th><td>2021</td><td>2021</td><td>2021</td></tr>' in html
+    assertInHTML('<tr><th scope="row">Rank or title</th><td>Colonel</td><td>Captain</td><td>General</td></tr>', html)
+    assertInHTML('<tr><th scope="row">Came to power</th><td>2021</td><td>2021</td><td>2021</td></tr>', html)
     assert re.search(r'<th scope="row">Outlook toward Russia and the West ' + re.escape(ANALYSIS) + "</th>", html)
     assert re.search(r'<th scope="row">Key quote ' + re.escape(CLAIM) + "</th>", html)
-    assert (
+    assertInHTML(
         '<td><figure class="quote"><blockquote><p>“Western influence in Africa is fundamentally exploitative.”</p>'
-        "</blockquote><figcaption>— Ibrahim Traoré</figcaption></figure></td>"
-    ) in html
+        "</blockquote><figcaption>— Ibrahim Traoré</figcaption></figure></td>",
+        html,
+    )
+    assertInHTML("<td><p>Sincerely anti-Western.</p></td>", html)
     assert html.count('<th scope="row">') == 9
 
 
@@ -333,18 +365,24 @@ def titles(html):
 
 
 def test_timeline_lists_published_events_in_order_and_draws_spans(client, events):
-    html = html_of(get(client, "/timeline/"))
+    response = get(client, "/timeline/")
+    html = html_of(response)
+    assert [event.slug for event in response.context["events"]] == [
+        "operation-barkhane",
+        "mali-coup",
+        "wagner-arrives",
+        "niger-coup",
+    ]
     assert titles(html) == ["Operation Barkhane", "Coup in Mali", "Wagner arrives", "Coup in Niger"]
     assert (
         '<li class="event event-span" id="operation-barkhane">\n'
         '  <p class="event-date"><span class="span-tag">Period</span> 2014–2022</p>'
     ) in html
     assert '<li class="event" id="wagner-arrives">\n  <p class="event-date">December 2021</p>' in html
-    assert '<p class="event-date">26 July 2023</p>' in html
-    assert f'{FACT}<p class="cite">From: {CITATION}</p>' in html
-    assert '<a class="tag" href="/actors/wagner/">Wagner</a>' in html
-    assert "<h2>4 events</h2>" in html
-    assert "Draft event" not in html
+    assertInHTML('<p class="event-date">26 July 2023</p>', html)
+    assertInHTML(f'<div class="provenance">{FACT}<p class="cite">From: {CITATION}</p></div>', html)
+    assertInHTML('<a class="tag" href="/actors/wagner/">Wagner</a>', html)
+    assertInHTML("<h2>4 events</h2>", html)
 
 
 def test_timeline_form_works_without_javascript_and_with_htmx(client, events):
@@ -355,8 +393,14 @@ def test_timeline_form_works_without_javascript_and_with_htmx(client, events):
     ) in html
     assert '<button type="submit">Show events</button>' in html
     assert '<label for="id_country">Country</label><select name="country" id="id_country">' in html
-    assert '<option value="mali">Mali</option>' in html
-    assert '<option value="wagner">Wagner</option>' in html
+    assertInHTML('<option value="" selected>All countries</option>', html)
+    assertInHTML('<option value="mali">Mali</option>', html)
+    assertInHTML('<option value="wagner">Wagner</option>', html)
+    assertInHTML(
+        '<input type="number" name="year_from" inputmode="numeric" placeholder="any" min="1800" max="2100" '
+        'id="id_year_from">',
+        html,
+    )
 
 
 @pytest.mark.parametrize(
@@ -376,7 +420,9 @@ def test_timeline_form_works_without_javascript_and_with_htmx(client, events):
     ],
 )
 def test_timeline_filters(client, events, params, expected):
-    html = html_of(get(client, "/timeline/", **params))
+    response = get(client, "/timeline/", **params)
+    html = html_of(response)
+    assert [event.title for event in response.context["events"]] == expected
     assert titles(html) == expected
     if not expected:
         assert "No published event matches these filters." in html
@@ -384,7 +430,7 @@ def test_timeline_filters(client, events, params, expected):
 
 def test_timeline_filter_keeps_its_values_in_the_form(client, events):
     html = html_of(get(client, "/timeline/", country="mali", year_from="2020"))
-    assert '<option value="mali" selected>Mali</option>' in html
+    assertInHTML('<option value="mali" selected>Mali</option>', html)
     assert 'name="year_from" value="2020"' in html
 
 
@@ -452,31 +498,36 @@ def test_figure_list(client, paragraph):
         citations=[paragraph],
     )
     KeyFigureFactory(label="Draft figure", status=Status.DRAFT)
-    html = html_of(get(client, "/figures/"))
+    response = get(client, "/figures/")
+    html = html_of(response)
+    assert [figure.slug for figure in response.context["figures"]] == ["wagner-personnel"]
     assert '<li class="card figure" id="wagner-personnel">' in html
-    assert '<p class="figure-value">approximately 1,000 personnel</p>' in html
-    assert "<h2>Wagner personnel in Mali</h2>" in html
-    assert '<span class="tag">2021</span> <a class="tag" href="/countries/mali/">Mali</a>' in html
-    assert f'{CLAIM}<p class="cite">From: {CITATION}</p>' in html
-    assert "Draft figure" not in html
+    assertInHTML('<p class="figure-value">approximately 1,000 personnel</p>', html)
+    assertInHTML("<h2>Wagner personnel in Mali</h2>", html)
+    assertInHTML(
+        '<p class="tags"><span class="tag">2021</span> <a class="tag" href="/countries/mali/">Mali</a></p>', html
+    )
+    assertInHTML(f'<div class="provenance">{CLAIM}<p class="cite">From: {CITATION}</p></div>', html)
 
 
 def test_actor_list_and_detail(client, events, paragraph):
     html = html_of(get(client, "/actors/"))
-    assert '<h2><a href="/actors/wagner/">Wagner Group</a> <span class="abbr">(Wagner)</span></h2>' in html
-    assert '<p class="meta">Mercenary or paramilitary group</p>' in html
+    assertInHTML('<h2><a href="/actors/wagner/">Wagner Group</a> <span class="abbr">(Wagner)</span></h2>', html)
+    assertInHTML('<p class="meta">Mercenary or paramilitary group</p>', html)
 
     ActorFactory(name="Draft actor", slug="draft-actor", status=Status.DRAFT)
-    assert "Draft actor" not in html_of(get(client, "/actors/"))
+    assert [actor.slug for actor in get(client, "/actors/").context["actors"]] == ["operation-barkhane", "wagner"]
     get(client, "/actors/draft-actor/", status=404)
 
     KeyFigureFactory(
         label="Wagner gold", slug="wagner-gold", actor=events["wagner"].actors.get(), citations=[paragraph]
     )
-    detail = html_of(get(client, "/actors/wagner/"))
-    assert '<h1 id="actor-name">Wagner Group <span class="abbr">(Wagner)</span></h1>' in detail
+    response = get(client, "/actors/wagner/")
+    detail = html_of(response)
+    assert [figure.slug for figure in response.context["actor"].figures.all()] == ["wagner-gold"]
+    assertInHTML('<h1 id="actor-name">Wagner Group <span class="abbr">(Wagner)</span></h1>', detail)
     assert titles(detail) == ["Wagner arrives"]
-    assert "<h3>Wagner gold</h3>" in detail
+    assertInHTML("<h3>Wagner gold</h3>", detail)
     assert '<a class="tag" href="/countries/mali/">Mali</a>' not in detail.split('id="actor-events"')[0]
 
 
@@ -487,14 +538,18 @@ def test_country_page_gathers_its_leaders_figures_events_and_actors(client, even
     KeyFigureFactory(label="Civilian deaths", slug="civilian-deaths", country=mali)
     actor = ActorFactory(name="FAMa", slug="fama")
     actor.countries.set([mali])
-    html = html_of(get(client, "/countries/mali/"))
-    assert '<h1 id="country-name">Mali</h1>' in html
-    assert '<h3><a href="/leaders/assimi-goita/">Assimi Goïta</a></h3>' in html
-    assert "<h3>Civilian deaths</h3>" in html
+    response = get(client, "/countries/mali/")
+    html = html_of(response)
+    country = response.context["country"]
+    assert [leader.slug for leader in country.leaders.all()] == ["assimi-goita"]
+    assert [event.slug for event in country.events.all()] == ["mali-coup", "wagner-arrives"]
+    assert [actor.slug for actor in country.actors.all()] == ["fama"]
+    assertInHTML('<h1 id="country-name">Mali</h1>', html)
+    assertInHTML('<h3><a href="/leaders/assimi-goita/">Assimi Goïta</a></h3>', html)
+    assertInHTML("<h3>Civilian deaths</h3>", html)
     assert titles(html) == ["Coup in Mali", "Wagner arrives"]
-    assert '<h3><a href="/actors/fama/">FAMa</a></h3>' in html
-    assert '<a href="/timeline/?country=mali">Mali on the timeline</a>' in html
-    assert "Hidden Leader" not in html and "Draft event" not in html
+    assertInHTML('<h3><a href="/actors/fama/">FAMa</a></h3>', html)
+    assertInHTML('<a href="/timeline/?country=mali">Mali on the timeline</a>', html)
     get(client, "/countries/atlantis/", status=404)
 
 
@@ -507,12 +562,13 @@ def test_glossary(client, paragraph):
         citations=[paragraph],
     )
     ConceptFactory(term="Draft concept", status=Status.DRAFT)
-    html = html_of(get(client, "/glossary/"))
-    assert '<li><a href="#sovereignty-mirage">Sovereignty mirage</a></li>' in html
+    response = get(client, "/glossary/")
+    html = html_of(response)
+    assert [concept.slug for concept in response.context["concepts"]] == ["sovereignty-mirage"]
+    assertInHTML('<li><a href="#sovereignty-mirage">Sovereignty mirage</a></li>', html)
     assert '<div class="card" id="sovereignty-mirage">\n      <dt>Sovereignty mirage</dt>' in html
-    assert "<p><strong>In the article:</strong> The title&#x27;s thesis.</p>" in html
-    assert f'{ANALYSIS}<p class="cite">From: {CITATION}</p>' in html
-    assert "Draft concept" not in html
+    assertInHTML("<p><strong>In the article:</strong> The title&#x27;s thesis.</p>", html)
+    assertInHTML(f'<div class="provenance">{ANALYSIS}<p class="cite">From: {CITATION}</p></div>', html)
 
 
 def test_sources_link_out_and_carry_the_anchor_of_their_paragraph(client):
@@ -522,13 +578,14 @@ def test_sources_link_out_and_carry_the_anchor_of_their_paragraph(client):
         title="ACLED", slug="acled", description="conflict data", url="https://acleddata.com/", citations=[cited]
     )
     SourceReferenceFactory(title="Draft source", status=Status.DRAFT)
-    html = html_of(get(client, "/sources/"))
+    response = get(client, "/sources/")
+    html = html_of(response)
+    assert [source.slug for source in response.context["sources"]] == ["acled"]
     assert (
         '<li class="card" id="acled">\n      <span class="anchor" id="sources-p2"></span>\n'
         '      <h2><a href="https://acleddata.com/" rel="external noopener noreferrer">ACLED</a></h2>'
     ) in html
-    assert '<a href="/sources/#sources-p2">Sources &amp; Further Reading, paragraph 2</a>' in html
-    assert "Draft source" not in html
+    assertInHTML('<a href="/sources/#sources-p2">Sources &amp; Further Reading, paragraph 2</a>', html)
 
 
 # --- FAQ ------------------------------------------------------------------------------------------
@@ -552,14 +609,15 @@ def faqs():
 
 
 def test_faq_is_an_accordion_whose_citations_land_on_the_page(client, faqs):
-    html = html_of(get(client, "/faq/"))
+    response = get(client, "/faq/")
+    html = html_of(response)
+    assert [entry.slug for entry in response.context["entries"]] == ["wagner-after-prigozhin", "what-is-the-aes"]
     assert re.search(
         r'<details class="card" id="what-is-the-aes">\s*<summary>What is the Alliance of Sahel States\?</summary>\s*'
         r'<div class="answer">\s*<span class="anchor" id="faq-p1"></span>\s*<p>A pact.</p>',
         html,
     )
-    assert '<a href="/faq/#faq-p1">Frequently Asked Questions, paragraph 1</a>' in html
-    assert "Draft question?" not in html
+    assertInHTML('<a href="/faq/#faq-p1">Frequently Asked Questions, paragraph 1</a>', html)
     assert html.count('id="faq-p2"') == 1
 
 
@@ -579,10 +637,10 @@ def test_faq_filter_form_is_live_under_htmx_and_works_without_it(client, faqs):
 
 
 def test_faq_filter(client, faqs):
-    html = html_of(get(client, "/faq/", q="wagner"))
-    assert "What happened to the Wagner Group?" in html
-    assert "What is the Alliance of Sahel States?" not in html
-    assert '<p class="result-count">1 question matches “wagner”.</p>' in html
+    response = get(client, "/faq/", q="wagner")
+    html = html_of(response)
+    assert [entry.slug for entry in response.context["entries"]] == ["wagner-after-prigozhin"]
+    assertInHTML('<p class="result-count">1 question matches “wagner”.</p>', html)
     assert '<details class="card" id="wagner-after-prigozhin" open>' in html
     assert 'value="wagner"' in html
 
@@ -591,8 +649,8 @@ def test_faq_filter(client, faqs):
     assert "It became Africa Corps." in partial
 
     none = html_of(get(client, "/faq/", htmx=True, q="zebra"))
-    assert '<p class="result-count">0 questions match “zebra”.</p>' in none
-    assert "No question matches. Try fewer or different words." in none
+    assertInHTML('<p class="result-count">0 questions match “zebra”.</p>', none)
+    assertInHTML("<p>No question matches. Try fewer or different words.</p>", none)
 
 
 def test_faq_with_an_unknown_parameter_is_a_400_naming_it(client, faqs):
@@ -604,7 +662,7 @@ def test_faq_with_an_unknown_parameter_is_a_400_naming_it(client, faqs):
 
 def test_faq_filter_that_is_too_long_is_a_400(client, faqs):
     html = html_of(get(client, "/faq/", status=400, q="x" * 201))
-    assert "<li>Keep the search to 200 characters or fewer.</li>" in html
+    assertInHTML("<li>Keep the search to 200 characters or fewer.</li>", html)
     assert "<details" not in html
 
 
@@ -702,7 +760,9 @@ def test_the_reader_shows_the_briefing_imported_last_not_the_first_by_title(clie
     now = timezone.now()
     BriefingFactory(slug="older", title="A is first by title", imported_at=now - datetime.timedelta(days=1))
     newer = BriefingFactory(slug="newer", title="Z is imported last", imported_at=now)
-    BriefingFactory(slug="draft", title="B is a draft", imported_at=now + datetime.timedelta(days=1), status=Status.DRAFT)
+    BriefingFactory(
+        slug="draft", title="B is a draft", imported_at=now + datetime.timedelta(days=1), status=Status.DRAFT
+    )
 
     assert get(client, "/briefing/").context["briefing"] == newer
     assert get(client, "/").context["briefing"] == newer

@@ -14,7 +14,7 @@ roles_migration = importlib.import_module("sahel_learn.accounts.migrations.0001_
 
 
 def test_the_migrations_frozen_permissions_are_the_editors_permissions_of_the_code():
-    assert roles_migration.EDITOR_CODENAMES == editor_permission_codenames()
+    assert editor_permission_codenames() == roles_migration.EDITOR_CODENAMES
 
 
 def test_the_roles_migration_makes_missing_groups_and_mends_the_editors_permissions():
