@@ -236,3 +236,21 @@ def test_a_paragraph_links_to_the_page_that_shows_it():
         "/sources/#sources-further-reading-p1",
         "/briefing/#the-wagner-transition-p3",
     ]
+
+
+def test_default_orderings_join_no_other_table():
+    """Every citation prefetch and section list would otherwise join the parents just to sort."""
+    for queryset in (Section.objects.all(), Paragraph.objects.all(), Leader.objects.all()):
+        assert " JOIN " not in str(queryset.query), queryset.model
+
+
+def test_citations_are_in_article_order():
+    first = SectionFactory(number=1, slug="first")
+    second = SectionFactory(briefing=first.briefing, number=2, slug="second")
+    late = ParagraphFactory(section=second, number=1, anchor="second-1")
+    early = ParagraphFactory(section=first, number=2, anchor="first-2")
+    leader = LeaderFactory(citations=[late, early])
+    assert [p.anchor for p in Leader.objects.with_citations().get(pk=leader.pk).citations.all()] == [
+        "first-2",
+        "second-1",
+    ]
