@@ -247,6 +247,8 @@ class ParagraphAdmin(BaseAdmin):
     list_display = ("citation", "anchor", "excerpt", "citing_count")
     list_filter = (CitingCountFilter, "section")
     list_select_related = ("section",)
+    # In the article's order (Paragraph has no default ordering, so that citation prefetches need no join).
+    ordering = ("section__briefing_id", "section__number", "number")
     search_fields = ("text", "anchor", "section__title")
 
     def get_queryset(self, request):

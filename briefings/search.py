@@ -144,7 +144,7 @@ def search(query, *, limit=8):
     if not terms:
         return []
     groups = []
-    citations = Prefetch("citations", queryset=Paragraph.objects.select_related("section"))
+    citations = Prefetch("citations", queryset=Paragraph.objects.visible().in_article_order())
     for searchable in SEARCHABLES:
         queryset = searchable.model.objects.published().prefetch_related(citations)
         if searchable.model is Leader:
@@ -169,7 +169,7 @@ def search(query, *, limit=8):
                     ],
                 )
             )
-    paragraphs = Paragraph.objects.published().filter(section__kind=SectionKind.BODY).select_related("section")
+    paragraphs = Paragraph.objects.visible().filter(section__kind=SectionKind.BODY).in_article_order()
     rows = list(_match(paragraphs, ("text",), query, terms)[:limit])
     if rows:
         groups.append(

@@ -75,7 +75,7 @@ def _leaders(drafts):
 def home(request):
     context = {
         "briefing": Briefing.objects.current(),
-        "countries": Country.objects.published().order_by("name"),
+        "countries": Country.objects.visible().order_by("name"),
     }
     return render(request, "briefings/home.html", context)
 
