@@ -101,7 +101,7 @@ def briefing_detail(request):
         "briefing": briefing,
         "standfirst": standfirst,
         "sections": [s for s in sections if s.kind == SectionKind.BODY],
-        "drafts": drafts,
+        "draft_preview": drafts,
     }
     return render(request, "briefings/briefing_detail.html", context)
 
@@ -109,7 +109,7 @@ def briefing_detail(request):
 @require_GET
 def leader_list(request):
     drafts = shows_drafts(request)
-    return render(request, "briefings/leader_list.html", {"leaders": _leaders(drafts), "drafts": drafts})
+    return render(request, "briefings/leader_list.html", {"leaders": _leaders(drafts), "draft_preview": drafts})
 
 
 @require_GET
@@ -119,7 +119,7 @@ def leader_detail(request, slug):
         _leaders(drafts).prefetch_related(Prefetch("related", queryset=Leader.objects.visible(drafts))),
         slug=slug,
     )
-    return render(request, "briefings/leader_detail.html", {"leader": leader, "drafts": drafts})
+    return render(request, "briefings/leader_detail.html", {"leader": leader, "draft_preview": drafts})
 
 
 @require_GET
@@ -130,7 +130,7 @@ def leader_compare(request):
         {**field, "cells": [(leader, getattr(leader, field["name"])) for leader in leaders]}
         for field in Leader.kinded_fields()
     ]
-    context = {"leaders": leaders, "rows": rows, "drafts": drafts}
+    context = {"leaders": leaders, "rows": rows, "draft_preview": drafts}
     return render(request, "briefings/leader_compare.html", context)
 
 
@@ -143,14 +143,14 @@ def timeline(request):
         events, status = filterset.qs, 200
     else:
         events, status = TimelineEvent.objects.none(), 400
-    context = {"form": filterset.form, "events": events, "drafts": drafts}
+    context = {"form": filterset.form, "events": events, "draft_preview": drafts}
     return render_swappable(request, "briefings/timeline.html", "timeline-results", context, status=status)
 
 
 @require_GET
 def figure_list(request):
     drafts = shows_drafts(request)
-    return render(request, "briefings/figure_list.html", {"figures": _figures(drafts), "drafts": drafts})
+    return render(request, "briefings/figure_list.html", {"figures": _figures(drafts), "draft_preview": drafts})
 
 
 @require_GET
@@ -161,7 +161,7 @@ def actor_list(request):
         .with_citations(drafts)
         .prefetch_related(Prefetch("countries", queryset=Country.objects.visible(drafts).order_by("name")))
     )
-    return render(request, "briefings/actor_list.html", {"actors": actors, "drafts": drafts})
+    return render(request, "briefings/actor_list.html", {"actors": actors, "draft_preview": drafts})
 
 
 @require_GET
@@ -177,7 +177,7 @@ def actor_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "briefings/actor_detail.html", {"actor": actor, "drafts": drafts})
+    return render(request, "briefings/actor_detail.html", {"actor": actor, "draft_preview": drafts})
 
 
 @require_GET
@@ -194,14 +194,14 @@ def country_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "briefings/country_detail.html", {"country": country, "drafts": drafts})
+    return render(request, "briefings/country_detail.html", {"country": country, "draft_preview": drafts})
 
 
 @require_GET
 def concept_list(request):
     drafts = shows_drafts(request)
     concepts = Concept.objects.visible(drafts).with_citations(drafts)
-    return render(request, "briefings/concept_list.html", {"concepts": concepts, "drafts": drafts})
+    return render(request, "briefings/concept_list.html", {"concepts": concepts, "draft_preview": drafts})
 
 
 @require_GET
@@ -218,7 +218,7 @@ def faq(request):
         status = 200
     else:
         query, entries, status = "", [], 400
-    context = {"form": form, "query": query, "entries": entries, "drafts": drafts}
+    context = {"form": form, "query": query, "entries": entries, "draft_preview": drafts}
     return render_swappable(request, "briefings/faq.html", "faq-results", context, status=status)
 
 
@@ -226,7 +226,7 @@ def faq(request):
 def source_list(request):
     drafts = shows_drafts(request)
     sources = _with_page_anchors(SourceReference.objects.visible(drafts).with_citations(drafts), SectionKind.SOURCES)
-    return render(request, "briefings/source_list.html", {"sources": sources, "drafts": drafts})
+    return render(request, "briefings/source_list.html", {"sources": sources, "draft_preview": drafts})
 
 
 @require_GET
