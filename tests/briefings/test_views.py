@@ -718,7 +718,7 @@ BANNER = (
 
 
 def test_an_unpublished_country_or_actor_vanishes_from_every_page(client):
-    import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK)
+    import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK, publish=True)
     pages = ["/leaders/", "/leaders/compare/", "/leaders/assimi-goita/", "/figures/", "/timeline/"]
     before = {url: html_of(get(client, url)) for url in pages}
     for url in pages:
