@@ -23,6 +23,7 @@ from sahel_learn.api import FORBIDDEN, VALIDATION_ERROR, Pagination, Schema
 from . import filters
 from .forms import MAX_QUERY_LENGTH
 from .models import (
+    LEADER_ORDERING,
     Actor,
     Concept,
     Country,
@@ -107,7 +108,7 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     model = None
     # Where the router mounts it, under /api/v1/.
     prefix = None
-    # Lists are in the editors' order; None keeps the model's own (leaders: heads of state first).
+    # Lists are in the editors' order; None keeps the model's own.
     ordering = ("position", "slug")
 
     def initial(self, request, *args, **kwargs):
@@ -194,7 +195,7 @@ class LeaderViewSet(ContentViewSet):
     prefix = "leaders"
     serializer_class = LeaderSerializer
     filterset_class = filters.LeaderFilter
-    ordering = None
+    ordering = LEADER_ORDERING
 
     def load_relations(self, queryset):
         return super().load_relations(queryset).with_visible("country", "related", drafts=self.drafts)

@@ -516,6 +516,14 @@ class LeaderQuerySet(DerivedQuerySet):
     def heads_of_state(self):
         return self.filter(role=LeaderRole.HEAD_OF_STATE)
 
+    def heads_first(self):
+        """Heads of state first, then the people set beside them; each by position, then slug.
+
+        Not a ``Meta.ordering``: Django cannot carry a conditional ordering across a relation (the
+        history of ``related`` orders by it), so the pages and the API ask for it here.
+        """
+        return self.order_by(*LEADER_ORDERING)
+
 
 class Leader(DerivedItem):
     """A head of state, or a person the article sets beside them.
@@ -559,7 +567,6 @@ class Leader(DerivedItem):
     fingerprint_relations = ("related",)
 
     class Meta(DerivedItem.Meta):
-        ordering = LEADER_ORDERING
         verbose_name = _("leader")
         verbose_name_plural = _("leaders")
 

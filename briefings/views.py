@@ -68,7 +68,7 @@ def _figures(drafts):
 
 
 def _leaders(drafts):
-    return Leader.objects.visible(drafts).with_citations(drafts).with_visible("country", drafts=drafts)
+    return Leader.objects.visible(drafts).heads_first().with_citations(drafts).with_visible("country", drafts=drafts)
 
 
 @require_GET
@@ -116,7 +116,7 @@ def leader_list(request):
 def leader_detail(request, slug):
     drafts = shows_drafts(request)
     leader = get_object_or_404(
-        _leaders(drafts).prefetch_related(Prefetch("related", queryset=Leader.objects.visible(drafts))),
+        _leaders(drafts).prefetch_related(Prefetch("related", queryset=Leader.objects.visible(drafts).heads_first())),
         slug=slug,
     )
     return render(request, "briefings/leader_detail.html", {"leader": leader, "draft_preview": drafts})
@@ -187,7 +187,7 @@ def country_detail(request, slug):
         Country.objects.visible(drafts)
         .with_citations(drafts)
         .prefetch_related(
-            Prefetch("leaders", queryset=Leader.objects.visible(drafts).with_citations(drafts)),
+            Prefetch("leaders", queryset=Leader.objects.visible(drafts).heads_first().with_citations(drafts)),
             Prefetch("figures", queryset=_figures(drafts)),
             Prefetch("events", queryset=_events(drafts)),
             Prefetch("actors", queryset=Actor.objects.visible(drafts).with_citations(drafts)),

@@ -778,3 +778,13 @@ def test_the_admin_refuses_a_year_out_of_bounds(editor_client, model, field):
     assert response.context["adminform"].form.errors[field] == ["Ensure this value is less than or equal to 2100."]
     item.refresh_from_db()
     assert getattr(item, field) != 99999
+
+
+def test_the_history_of_a_leader_whose_related_people_changed_opens(editor_client):
+    leader = factories.LeaderFactory()
+    leader.related.set([factories.LeaderFactory()])
+    leader.save()
+    leader.related.set([factories.LeaderFactory(), factories.LeaderFactory()])
+    leader.save()
+
+    assert editor_client.get(_url("leader_history", leader.pk)).status_code == 200

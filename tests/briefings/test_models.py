@@ -166,7 +166,7 @@ def test_years_are_bounded_on_the_models(year, valid):
 def test_heads_of_state_come_first_whatever_their_position():
     related = LeaderFactory(slug="a-related", role=LeaderRole.RELATED, position=0)
     head = LeaderFactory(slug="z-head", role=LeaderRole.HEAD_OF_STATE, position=5)
-    assert list(Leader.objects.all()) == [head, related]
+    assert list(Leader.objects.heads_first()) == [head, related]
 
 
 def test_publish_and_unpublish_record_history():
