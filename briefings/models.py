@@ -31,6 +31,9 @@ class StatementKind(models.TextChoices):
     FACT = "fact", _("Reported fact")
     ANALYSIS = "analysis", _("Author's analysis")
     CLAIM = "claim", _("Attributed claim")
+    # Not from the article (general knowledge an editor adds for context): never cited, always
+    # labelled, and left out of anything that asks what the article says.
+    BACKGROUND = "background", _("Background, not from the article")
 
 
 class Origin(models.TextChoices):
@@ -154,6 +157,10 @@ class Briefing(TimestampedModel):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     standfirst = models.TextField(_("standfirst"), blank=True)
+    # The article itself names none of these; editors fill them in when they know them.
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True, help_text=_("Where it was published."))
+    published_on = models.DateField(_("published on"), null=True, blank=True)
     full_text = models.TextField(_("full text"))
     checksum = models.CharField(_("checksum (SHA-256)"), max_length=64)
     imported_at = models.DateTimeField(_("imported at"))
@@ -173,6 +180,11 @@ class Briefing(TimestampedModel):
     def clean(self):
         super().clean()
         self.title, self.standfirst = strip_markup(self.title), strip_markup(self.standfirst)
+        self.author, self.outlet = strip_markup(self.author), strip_markup(self.outlet)
+
+    def names_its_origin(self):
+        """Whether an editor has recorded the author, outlet or date (the article states none)."""
+        return bool(self.author or self.outlet or self.published_on)
 
     def get_absolute_url(self):
         return preview_url(reverse("briefings:briefing-detail"), self)
@@ -337,6 +349,13 @@ class DerivedQuerySet(PublishableQuerySet):
             lookups.append(models.Prefetch(name, queryset=related.objects.visible(drafts)))
         return self.prefetch_related(*lookups)
 
+    def from_article(self):
+        """Items that say what the article says: everything but background."""
+        return self.exclude(kind=StatementKind.BACKGROUND)
+
+    def background(self):
+        return self.filter(kind=StatementKind.BACKGROUND)
+
     def containing(self, text, *fields):
         """Rows where every word of ``text`` appears (case-insensitively) in at least one of ``fields``."""
         return self.filter(every_word_in(text.split(), fields))
@@ -353,7 +372,10 @@ class DerivedItem(TimestampedModel):
         choices=StatementKind.choices,
         default=StatementKind.FACT,
         db_index=True,
-        help_text=_("Reported fact, the author's analysis or judgment, or a claim attributed to someone."),
+        help_text=_(
+            "Reported fact, the author's analysis or judgment, a claim attributed to someone, "
+            "or background that is not from the article (background cites nothing)."
+        ),
     )
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order in lists."))
     citations = models.ManyToManyField(
@@ -398,6 +420,10 @@ class DerivedItem(TimestampedModel):
     def get_absolute_url(self):
         """The item's page; a draft's is its preview there, which only a staff editor can open."""
         return preview_url(self.page_url(), self)
+
+    @property
+    def is_from_article(self):
+        return self.kind != StatementKind.BACKGROUND
 
     def content_fingerprint(self, relations=None):
         """SHA-256 of the imported fields; ``relations`` maps relation name to slugs/anchors.

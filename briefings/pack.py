@@ -258,12 +258,19 @@ def read_pack_file(spec, path):
             raise _error(f"the slug “{slug}” appears twice", path, row)
         seen.add(slug)
         kind = form.cleaned_data["kind"]
+        cites = _slug_list("cites", row.get("cites"), path, row, allow_empty=kind in UNCITED_KINDS)
+        if kind in UNCITED_KINDS and cites:
+            raise _error(
+                f"a “{kind}” item is not from the article and cites no paragraph: remove “cites” or change “kind”",
+                path,
+                row,
+            )
         items.append(
             PackItem(
                 slug=slug,
                 line=row["__line__"],
                 values={name: getattr(form.instance, name) for name in form.cleaned_data if name != "slug"},
-                cites=_slug_list("cites", row.get("cites"), path, row, allow_empty=kind in UNCITED_KINDS),
+                cites=cites,
                 foreign={name: _single_slug(name, row.get(name), path, row) for name in spec.foreign},
                 many={name: _slug_list(name, row.get(name), path, row) for name in spec.many},
             )
