@@ -374,7 +374,8 @@ class DerivedItem(TimestampedModel):
         db_index=True,
         help_text=_(
             "Reported fact, the author's analysis or judgment, a claim attributed to someone, "
-            "or background that is not from the article (background cites nothing)."
+            "or background that is not from the article (background cites nothing). "
+            "The labelling rules are linked at the top of every admin page."
         ),
     )
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order in lists."))
@@ -824,6 +825,13 @@ class Concept(DerivedItem):
 
     def __str__(self):
         return self.term
+
+    def clean(self):
+        super().clean()
+        if self.kind == StatementKind.BACKGROUND and self.in_the_article:
+            raise ValidationError(
+                {"in_the_article": _("Background is not from the article: leave “how the article uses it” empty.")}
+            )
 
     def page_url(self):
         return reverse("briefings:concept-list") + f"#{self.slug}"

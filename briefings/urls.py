@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -9,6 +10,12 @@ urlpatterns = [
     path("briefing/", views.briefing_detail, name="briefing-detail"),
     path("leaders/", views.leader_list, name="leader-list"),
     path("leaders/compare/", views.leader_compare, name="leader-compare"),
+    # The article never gives Bazoum's first name; his page moved from the slug that did (issue 7).
+    path(
+        "leaders/mohamed-bazoum/",
+        RedirectView.as_view(pattern_name="briefings:leader-detail", permanent=True),
+        {"slug": "bazoum"},
+    ),
     path("leaders/<slug:slug>/", views.leader_detail, name="leader-detail"),
     path("timeline/", views.timeline, name="timeline"),
     path("figures/", views.figure_list, name="figure-list"),
@@ -19,4 +26,5 @@ urlpatterns = [
     path("faq/", views.faq, name="faq"),
     path("sources/", views.source_list, name="source-list"),
     path("search/", views.search, name="search"),
+    path("help/labels/", views.labels_help, name="labels-help"),
 ]

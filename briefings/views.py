@@ -28,6 +28,7 @@ from .models import (
     Section,
     SectionKind,
     SourceReference,
+    StatementKind,
     Takeaway,
     TimelineEvent,
     shows_drafts,
@@ -241,3 +242,9 @@ def search(request):
         query, groups, status = "", [], 400
     context = {"form": form, "query": query, "groups": groups, "total": sum(len(group.hits) for group in groups)}
     return render_swappable(request, "briefings/search.html", "search-results", context, status=status)
+
+
+@require_GET
+def labels_help(request):
+    """What each kind of statement means, and the rules editors follow when they label an item."""
+    return render(request, "briefings/labels_help.html", {"kinds": StatementKind})

@@ -83,7 +83,11 @@ CITATION = '<a href="/briefing/#the-wagner-transition-p3">The Wagner Transition,
 
 
 def kind_label(kind, label):
-    return f'<span class="kind kind-{kind}"><span class="visually-hidden">Kind of statement: </span>{label}</span>'
+    """A kind label: a link to what the label means on the labels help page."""
+    return (
+        f'<a class="kind kind-{kind}" href="/help/labels/#kind-{kind}"><span class="visually-hidden">Kind of statement: '
+        f'</span>{label}<span class="visually-hidden"> (what does this label mean?)</span></a>'
+    )
 
 
 FACT = kind_label("fact", "Reported fact")
@@ -167,6 +171,39 @@ def test_reader_shows_body_sections_as_cards_with_takeaways_and_anchored_paragra
     assert html.index('id="the-wagner-transition-p3"') < html.index('id="the-wagner-transition-p4"')
     assert "Not ready yet." not in html
     assert "Hidden from the reader?" not in html
+    assert 'href="#faq-section"' not in html
+
+
+def test_reader_says_the_article_names_no_author_outlet_or_date(client, paragraph):
+    assert (paragraph.section.briefing.author, paragraph.section.briefing.outlet) == ("", "")
+    assert paragraph.section.briefing.published_on is None
+    html = html_of(get(client, "/briefing/"))
+    assert '<p class="byline">The article does not name its author, outlet or date.</p>' in html
+
+
+def test_reader_shows_what_an_editor_recorded_of_author_outlet_and_date(client, paragraph):
+    briefing = paragraph.section.briefing
+    briefing.author, briefing.outlet, briefing.published_on = "A. Writer", "Sahel Review", datetime.date(2025, 3, 4)
+    briefing.save()
+    html = html_of(get(client, "/briefing/"))
+    assert '<p class="byline">By A. Writer · Sahel Review · <time datetime="2025-03-04">4 March 2025</time></p>' in html
+    assert "does not name its author" not in html
+
+
+def test_reader_shows_only_the_origin_fields_that_are_known(client, paragraph):
+    briefing = paragraph.section.briefing
+    briefing.outlet = "Sahel Review"
+    briefing.save()
+    assert '<p class="byline">Sahel Review</p>' in html_of(get(client, "/briefing/"))
+
+
+def test_reader_links_the_first_takeaways_to_what_the_labels_mean(client, paragraph):
+    TakeawayFactory(section=paragraph.section, slug="wagner-stays", citations=[paragraph])
+    html = html_of(get(client, "/briefing/"))
+    assert (
+        '<h3>Key takeaways</h3>\n        <p class="help-link"><a href="/help/labels/">What do these labels mean?</a></p>'
+        in html
+    )
 
 
 def test_reader_is_404_until_a_briefing_is_published(client):
@@ -312,6 +349,13 @@ def test_comparison_is_a_table_of_the_heads_of_state_row_by_row(client, heads):
     )
     assertInHTML("<td><p>Sincerely anti-Western.</p></td>", html)
     assert html.count('<th scope="row">') == 9
+
+
+def test_bazoums_old_address_redirects_to_the_one_without_the_first_name_the_article_never_gives(client):
+    LeaderFactory(name="Bazoum", slug="bazoum", role=LeaderRole.RELATED)
+    response = client.get("/leaders/mohamed-bazoum/")
+    assert (response.status_code, response["Location"]) == (301, "/leaders/bazoum/")
+    assert get(client, "/leaders/bazoum/").context["leader"].name == "Bazoum"
 
 
 # --- Timeline -----------------------------------------------------------------------------------
@@ -569,6 +613,44 @@ def test_glossary(client, paragraph):
     assert '<div class="card" id="sovereignty-mirage">\n      <dt>Sovereignty mirage</dt>' in html
     assertInHTML("<p><strong>In the article:</strong> The title&#x27;s thesis.</p>", html)
     assertInHTML(f'<div class="provenance">{ANALYSIS}<p class="cite">From: {CITATION}</p></div>', html)
+
+
+def test_background_is_labelled_and_claims_no_citation(client, paragraph):
+    ConceptFactory(
+        term="Equilibrium (game theory)",
+        slug="game-theory-equilibrium",
+        definition="A state in which no player gains by changing strategy alone.",
+        kind=StatementKind.BACKGROUND,
+        citations=[],
+    )
+    html = html_of(get(client, "/glossary/"))
+    background = kind_label("background", "Background, not from the article")
+    assert f'{background}<p class="cite">Not from the article: no paragraph to cite.</p>' in html
+    assert "no paragraph cited yet" not in html
+
+
+def test_labels_help_explains_every_kind_and_the_editors_rules(client):
+    response = get(client, "/help/labels/")
+    html = html_of(response)
+    assert response.templates[0].name == "briefings/labels_help.html"
+    assert '<h1 id="help-title">What the labels mean</h1>' in html
+    for kind, label in StatementKind.choices:
+        bare = f'<span class="kind kind-{kind}"><span class="visually-hidden">Kind of statement: </span>'
+        assert f'<div id="kind-{kind}">\n        <dt>{bare}' in html, kind
+        assert f'href="/help/labels/#kind-{kind}"' in html  # the footer's legend still links to each
+    for rule in ("rule-one-kind", "rule-hedges", "rule-named-sources", "rule-same-label", "rule-background"):
+        assert f'<li id="{rule}">' in html
+    assert "Global Terrorism Index 2024" in html
+
+
+def test_every_page_footer_links_to_what_the_labels_mean(client):
+    html = html_of(get(client, "/timeline/"))
+    assert '<a href="/help/labels/">What do these labels mean?</a>' in html
+
+
+def test_the_admin_links_to_the_labelling_rules(admin_client):
+    html = html_of(get(admin_client, "/admin/"))
+    assert '<a href="/help/labels/">Labelling rules</a> /' in html
 
 
 def test_sources_link_out_and_carry_the_anchor_of_their_paragraph(client):
