@@ -634,7 +634,7 @@ def test_labels_help_explains_every_kind_and_the_editors_rules(client):
     html = html_of(response)
     assert response.templates[0].name == "briefings/labels_help.html"
     assert '<h1 id="help-title">What the labels mean</h1>' in html
-    for kind, label in StatementKind.choices:
+    for kind in StatementKind.values:
         bare = f'<span class="kind kind-{kind}"><span class="visually-hidden">Kind of statement: </span>'
         assert f'<div id="kind-{kind}">\n        <dt>{bare}' in html, kind
         assert f'href="/help/labels/#kind-{kind}"' in html  # the footer's legend still links to each

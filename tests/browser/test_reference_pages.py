@@ -16,6 +16,8 @@ PAGES = {
     "search": "/search/",
     "search-wagner": "/search/?q=Wagner",
     "login": "/accounts/login/",
+    "labels-help": "/help/labels/",
+    "leader-bazoum": "/leaders/bazoum/",
 }
 
 
