@@ -616,7 +616,14 @@ def test_briefing_change_form_lists_its_sections_read_only(editor_client):
     assert list(inline.formset.forms[0].fields) == ["id", "briefing"]
     assert (inline.has_add_permission, inline.has_delete_permission) == (False, False)
     assert f'href="/admin/briefings/section/{sections[0].pk}/change/"' in response.content.decode()
-    assert set(response.context["adminform"].form.fields) == {"title", "standfirst", "status"}
+    assert set(response.context["adminform"].form.fields) == {
+        "title",
+        "standfirst",
+        "author",
+        "outlet",
+        "published_on",
+        "status",
+    }
 
 
 def test_change_form_links_to_the_reader_when_it_exists(editor_client):

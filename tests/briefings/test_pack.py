@@ -196,7 +196,18 @@ def double_labels():
                 text = _all_text(item)
                 if item.kind != figure.kind and _mentions(text, figure.value) and _mentions(text, figure.value_high):
                     found.append((figure.slug, item.slug))
-    return sorted(found, key=str)
+    # A glossary card that restates a key figure from the same paragraph carries the figure's kind (the
+    # audit's case: the force ratio a fact on /figures/, analysis in the glossary). Takeaways are left
+    # out: each sums up one point of the author's and carries the numbers it rests on; its label is the
+    # point's, and "fact or analysis?" questions about a number come from the key figure.
+    concepts = list(_items(Concept))
+    for figure in figures:
+        anchors = {p.anchor for p in figure.citations.all()}
+        for concept in concepts:
+            shares_a_paragraph = anchors & {p.anchor for p in concept.citations.all()}
+            if concept.kind != figure.kind and shares_a_paragraph and _mentions(_all_text(concept), figure.value):
+                found.append((figure.slug, concept.slug))
+    return sorted(set(found), key=str)
 
 
 def cited_background():
