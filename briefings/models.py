@@ -36,6 +36,11 @@ class StatementKind(models.TextChoices):
     BACKGROUND = "background", _("Background, not from the article")
 
 
+# The kinds that say what the article says: the options of a "which kind of statement?" question.
+ARTICLE_KINDS = (StatementKind.FACT, StatementKind.ANALYSIS, StatementKind.CLAIM)
+ARTICLE_KIND_CHOICES = [(kind.value, kind.label) for kind in ARTICLE_KINDS]
+
+
 class Origin(models.TextChoices):
     ARTICLE = "article", _("Parsed from the article")
     PACK = "pack", _("Curated content pack")

@@ -8,8 +8,8 @@ question's answer key lives in ``AnswerOption`` rows, whatever the type:
 
 - single answer, multiple answers, true/false: one row per choice, ``is_correct`` on the right
   one(s), ``feedback`` on each wrong one;
-- which kind of statement: one row per ``StatementKind`` (``AnswerOption.kind``), the right one
-  being the question's own ``kind``; the sentence to classify is ``Question.statement`` and its
+- which kind of statement: one row per kind from the article (``ARTICLE_KINDS``, never
+  background), the right one being the question's own ``kind``; the sentence to classify is ``Question.statement`` and its
   paragraph is the question's citation;
 - ordering: one row per item, ``position`` is the item's place in the correct order;
 - matching: one row per pair, ``text`` on the left (a leader) and ``match`` on the right (a
@@ -66,6 +66,8 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
 from briefings.models import (
+    ARTICLE_KIND_CHOICES,
+    ARTICLE_KINDS,
     Actor,
     Concept,
     Country,
@@ -208,7 +210,7 @@ class Question(models.Model):
     kind = models.CharField(
         _("kind of statement tested"),
         max_length=10,
-        choices=StatementKind.choices,
+        choices=ARTICLE_KIND_CHOICES,
         default=StatementKind.FACT,
         db_index=True,
         help_text=_("For which-kind questions, the right answer."),
@@ -323,7 +325,7 @@ class Question(models.Model):
                 errors.append(_("A true-or-false question needs exactly one right option."))
         elif qtype == QuestionType.STATEMENT_KIND:
             kinds = [option.kind for option in options]
-            if sorted(kinds) != sorted(StatementKind.values):
+            if sorted(kinds) != sorted(kind.value for kind in ARTICLE_KINDS):
                 errors.append(_("A which-kind question has one option for each kind of statement, and no other."))
             if [option.kind for option in right] != [self.kind]:
                 errors.append(_("The right option of a which-kind question is the kind of statement it tests."))
@@ -469,7 +471,7 @@ class AnswerOption(models.Model):
     kind = models.CharField(
         _("kind of statement"),
         max_length=10,
-        choices=StatementKind.choices,
+        choices=ARTICLE_KIND_CHOICES,
         blank=True,
         help_text=_("Which-kind questions: the kind this option names."),
     )

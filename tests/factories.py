@@ -273,7 +273,7 @@ def question_of_each_type():
         kind=models.StatementKind.FACT,
         citations=[paragraph],
     )
-    for position, value in enumerate(models.StatementKind.values, start=1):
+    for position, value in enumerate(models.ARTICLE_KINDS, start=1):
         AnswerOptionFactory(
             question=kind, text="", kind=value, position=position, is_correct=value == models.StatementKind.FACT
         )

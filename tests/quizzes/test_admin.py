@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from briefings.models import StatementKind
+from briefings.models import ARTICLE_KINDS, StatementKind
 from quizzes.models import AnswerOption, Question, QuestionStatus, QuestionType, ReviewFlag, Topic
 from tests import factories
 
@@ -312,7 +312,7 @@ def test_a_which_kind_question_without_a_citation_is_refused(editor_client):
             "feedback": "",
             **({"is_correct": "on"} if k == "fact" else {}),
         }
-        for i, k in enumerate(StatementKind.values, start=1)
+        for i, k in enumerate(ARTICLE_KINDS, start=1)
     ]
     data = _add_data(
         factories.ParagraphFactory(),
