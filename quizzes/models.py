@@ -9,8 +9,8 @@ question's answer key lives in ``AnswerOption`` rows, whatever the type:
 - single answer, multiple answers, true/false: one row per choice, ``is_correct`` on the right
   one(s), ``feedback`` on each wrong one;
 - which kind of statement: one row per kind from the article (``ARTICLE_KINDS``, never
-  background), the right one being the question's own ``kind``; the sentence to classify is ``Question.statement`` and its
-  paragraph is the question's citation;
+  background), the right one being the question's own ``kind``; the sentence to classify is
+  ``Question.statement`` and its paragraph is the question's citation;
 - ordering: one row per item, ``position`` is the item's place in the correct order;
 - matching: one row per pair, ``text`` on the left (a leader) and ``match`` on the right (a
   country); a row with an empty ``text`` is an extra right-hand distractor;
