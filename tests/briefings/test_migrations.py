@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = ("briefings", "0005_briefing_origin_and_background_kind")
-AFTER = ("briefings", "0006_rename_bazoum_drop_estimate_event")
+BEFORE = ("briefings", "0006_briefing_origin_and_background_kind")
+AFTER = ("briefings", "0007_rename_bazoum_drop_estimate_event")
 
 
 def _migrate(target):

@@ -27,5 +27,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefings", "0005_briefing_origin_and_background_kind")]
+    dependencies = [("briefings", "0006_briefing_origin_and_background_kind")]
     operations = [migrations.RunPython(forwards, backwards)]
