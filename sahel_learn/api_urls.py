@@ -16,8 +16,11 @@ is never requested: static/api/redoc.js keeps its address from the <img>.)
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from briefings import api as briefings_api
 
@@ -36,10 +39,27 @@ redoc_csp = csp_update(
     }
 )
 
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema. drf-spectacular would write any ``?version=`` into the file name of its
+    Content-Disposition header (a NUL or a line break there is a 500; a quote adds a parameter). The
+    API has one version (DRF's ``ALLOWED_VERSIONS`` names none), so a ``version`` it does not know is
+    a 400, and only a known one reaches the response."""
+
+    def get(self, request, *args, **kwargs):
+        version = request.query_params.get("version")
+        if version is not None and version not in (api_settings.ALLOWED_VERSIONS or ()):
+            raise ValidationError(
+                {"version": [_("This API has only one version: ask for the schema without “version”.")]}
+            )
+        return super().get(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("v1/", include(briefings_api.urlpatterns)),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path(
         "docs/",
         swagger_csp(SpectacularSwaggerView.as_view(url_name="schema", template_name="api/swagger_ui.html")),

@@ -108,6 +108,21 @@ def test_404_and_400_bodies_are_documented(client):
     }
 
 
+def test_schema_file_name_is_the_title(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="Sahel Learn API.yaml"'
+
+
+@pytest.mark.parametrize("version", ["\x00", "\r\n", '"; x=y', "v1", "1.0.0", ""])
+def test_schema_refuses_a_version_it_does_not_know(client, version):
+    """Anonymous, as anyone can ask; the version never reaches a header."""
+    response = client.get("/api/schema/", {"version": version}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"version": ["This API has only one version: ask for the schema without “version”."]}
+    assert "Content-Disposition" not in response
+
+
 # --- The documentation pages ---------------------------------------------------------------
 
 
