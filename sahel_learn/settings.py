@@ -218,11 +218,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The only hosts that may be served over plain HTTP with DEBUG off: this machine (``make run``), and
+# the test client's made-up host.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env("DJANGO_SECURE_SSL_REDIRECT", True, cast=bool)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env("DJANGO_SECURE_COOKIES", True, cast=bool)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    _elsewhere = [host for host in ALLOWED_HOSTS if host not in [*LOOPBACK_HOSTS, "testserver"]]
+    if not (SECURE_SSL_REDIRECT and SESSION_COOKIE_SECURE) and _elsewhere:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_SSL_REDIRECT and DJANGO_SECURE_COOKIES can be turned off only when every host in "
+            f"DJANGO_ALLOWED_HOSTS is this machine ({', '.join(LOOPBACK_HOSTS)}), as `make run` does; "
+            f"not for {', '.join(_elsewhere)}."
+        )
     SECURE_HSTS_SECONDS = env("DJANGO_HSTS_SECONDS", 31536000, cast=int)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

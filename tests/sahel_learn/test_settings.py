@@ -84,3 +84,46 @@ def test_production_collectstatic_resolves_every_file_a_stylesheet_references(tm
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert (tmp_path / "admin-overrides" / "css" / "forms.css.gz").exists()
+
+
+PLAIN_HTTP = {"DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false"}
+PRINT_SECURITY = (
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+)
+
+
+@pytest.mark.parametrize("switch", ["DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES"])
+def test_plain_http_is_refused_for_a_real_host(switch):
+    result = run_manage("check", environ={**PRODUCTION, switch: "false"})
+    assert result.returncode == 1
+    assert (
+        "DJANGO_SECURE_SSL_REDIRECT and DJANGO_SECURE_COOKIES can be turned off only when every host in "
+        "DJANGO_ALLOWED_HOSTS is this machine (127.0.0.1, localhost, [::1]), as `make run` does; "
+        "not for learn.example.org."
+    ) in result.stderr
+
+
+def test_plain_http_is_refused_when_one_host_is_not_this_machine():
+    result = run_manage(
+        "check", environ={**PRODUCTION, **PLAIN_HTTP, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,learn.example.org"}
+    )
+    assert result.returncode == 1
+    assert "not for learn.example.org." in result.stderr
+
+
+def test_make_run_environment_serves_plain_http_on_this_machine_with_debug_off():
+    """The environment ``make run`` gives gunicorn (RUN_ENV in the Makefile)."""
+    environ = {
+        "DJANGO_SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"],
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        **PLAIN_HTTP,
+    }
+    result = run_manage("shell", "-v", "0", "-c", PRINT_SECURITY, environ=environ)
+    assert (result.returncode, result.stdout.strip()) == (0, "False False False False"), result.stderr
+
+
+def test_production_redirects_to_https_and_sends_secure_cookies():
+    result = run_manage("shell", "-v", "0", "-c", PRINT_SECURITY, environ=PRODUCTION)
+    assert (result.returncode, result.stdout.strip()) == (0, "False True True True"), result.stderr
