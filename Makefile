@@ -1,4 +1,5 @@
-# Sahel Learn: `make run` serves the app on http://127.0.0.1:$(PORT); `make test` runs the whole suite.
+# Sahel Learn: `make run` serves the app on http://127.0.0.1:$(PORT) as users get it (DEBUG off, gunicorn);
+# `make dev` serves it for development (DEBUG on, runserver's autoreload); `make test` runs the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,13 @@ PORT ?= 8000
 ARTICLE := briefings/content/sahel-sovereignty-mirage.txt
 PACK := briefings/content/pack
 
-.PHONY: run test lint setup data browser-tools bench clean
+# `make run`'s own environment: production settings (DEBUG off), served over plain HTTP on this
+# machine only. The settings refuse HTTPS redirect and secure cookies off for any other host.
+RUN_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: run dev test lint setup data static browser-tools bench clean
 
 # The virtual environment, rebuilt when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -18,7 +25,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # A local .env with a fresh random secret key, made once and then reused.
 .env:
 	@sed "s/^DJANGO_SECRET_KEY=.*/DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" .env.example > .env
-	@echo "Wrote .env (DEBUG on, random secret key)."
+	@echo "Wrote .env (random secret key)."
 
 # axe-core for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json
@@ -28,12 +35,20 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed .env
 
 data: setup
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK) --publish
-	$(PY) manage.py create_demo_accounts
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK) --publish
+	$(RUN_ENV) $(PY) manage.py create_demo_accounts
 
-run: data
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+# The production static files (hashed names, compressed) in STATIC_ROOT, which whitenoise serves.
+static: setup
+	$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v 0
+
+# gunicorn with gunicorn.conf.py (two workers, four threads each) on this machine only.
+run: data static
+	$(RUN_ENV) $(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT)
+
+dev: data
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 browser-tools: node_modules/.installed
 	@test -x /usr/bin/chromium || { echo "Installing Debian's Chromium for the browser tests..."; \

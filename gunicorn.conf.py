@@ -1,0 +1,21 @@
+"""gunicorn's settings for Sahel Learn, read from the directory gunicorn starts in.
+
+``make run`` starts ``gunicorn --bind 127.0.0.1:$(PORT)`` here; a deployment that starts gunicorn from
+this directory gets the same settings (its own ``--bind`` and ``--workers`` take precedence).
+"""
+
+import os
+
+wsgi_app = "sahel_learn.wsgi:application"
+# Only this machine unless told otherwise (gunicorn would otherwise listen on 0.0.0.0 when PORT is set).
+bind = ["127.0.0.1:8000"]
+# Two processes for two cores, each with a few threads: requests mostly wait on the database.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = 4
+worker_class = "gthread"
+# gunicorn's default (4094 bytes) answers a longer request line with its own HTML 414 page. Let
+# addresses up to gunicorn's largest bounded value (8190 bytes, nginx's default too) reach Django,
+# so a query too long for a field gets the site's own 400 and message; longer lines are still refused.
+limit_request_line = 8190
+accesslog = "-"
+errorlog = "-"
