@@ -40,20 +40,19 @@ redoc_csp = csp_update(
 )
 
 
-
 class SchemaView(SpectacularAPIView):
     """The OpenAPI schema. drf-spectacular would write any ``?version=`` into the file name of its
     Content-Disposition header (a NUL or a line break there is a 500; a quote adds a parameter). The
     API has one version (DRF's ``ALLOWED_VERSIONS`` names none), so a ``version`` it does not know is
     a 400, and only a known one reaches the response."""
 
-    def get(self, request, *args, **kwargs):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
         version = request.query_params.get("version")
         if version is not None and version not in (api_settings.ALLOWED_VERSIONS or ()):
             raise ValidationError(
                 {"version": [_("This API has only one version: ask for the schema without “version”.")]}
             )
-        return super().get(request, *args, **kwargs)
 
 
 urlpatterns = [
