@@ -1082,7 +1082,10 @@ def test_pages_send_a_strict_content_security_policy(client, everything):
 
 def test_htmx_comes_bundled_and_is_configured_for_the_policy(client):
     html = html_of(get(client, "/"))
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/django_htmx/htmx-2.min.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/js/htmx-swaps.js" defer>',
+        '<script src="/static/django_htmx/htmx-2.min.js" defer>',
+    ]
     assert (
         '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": false, '
         '"allowScriptTags": false, "refreshOnHistoryMiss": true, "responseHandling": ['
@@ -1098,6 +1101,7 @@ def test_htmx_comes_bundled_and_is_configured_for_the_policy(client):
 def test_in_debug_django_htmx_adds_its_error_helper_script(client):
     scripts = re.findall(r"<script[^>]*>", html_of(get(client, "/")))
     assert scripts == [
+        '<script src="/static/js/htmx-swaps.js" defer>',
         '<script src="/static/django_htmx/htmx-2.min.js" defer>',
         '<script src="/static/django_htmx/django-htmx.js" data-debug="True" defer>',
     ]
@@ -1106,7 +1110,7 @@ def test_in_debug_django_htmx_adds_its_error_helper_script(client):
 def test_first_load_of_the_heaviest_page_fits_the_budget(client):
     import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK, publish=True)
     assets = 0
-    for name in ("css/sahel.css", "django_htmx/htmx-2.min.js"):
+    for name in ("css/sahel.css", "js/htmx-swaps.js", "django_htmx/htmx-2.min.js"):
         assets += len(gzip.compress(Path(finders.find(name)).read_bytes()))
     pages = [
         "/",

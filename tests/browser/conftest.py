@@ -226,11 +226,15 @@ class Browsing:
         """A new page at ``path``; asserts the status (an expected error status is not a console error)."""
         page = self.new_page(**options)
         if status != 200:
-            self._expected_errors.add((f"{self.base_url}{path}", status))
+            self.expect_error(path, status)
         response = page.goto(path)
         assert response is not None, f"No response for {path}"
         assert response.status == status, f"{path} answered {response.status}, not {status}"
         return page
+
+    def expect_error(self, path, status):
+        """The test expects ``path`` to answer ``status`` (a page, or an htmx request): not a console error."""
+        self._expected_errors.add((f"{self.base_url}{path}", status))
 
     def _console(self, page, message):
         if message.type != "error" and "Content Security Policy" not in message.text:

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from briefings.models import Country, FaqEntry, TimelineEvent
@@ -63,6 +64,42 @@ def test_timeline_year_range_keeps_the_periods_that_overlap_it(browse):
     expect(page.locator(EVENT_TITLES)).to_have_text(expected)
     expect(page.locator("#operation-barkhane .event-date")).to_contain_text("2014–2022")
     assert_same_document(page)
+
+
+YEARS_OUT_OF_ORDER = "The “from” year (2025) must not be after the “to” year (2020)."
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_timeline_years_out_of_order_answer_400_with_the_form_and_message_in_place(browse, settings, debug):
+    """With DEBUG on, django-htmx's debug script would replace the whole page with the 400's fragment."""
+    settings.DEBUG = debug
+    page = browse.open("/timeline/")
+    mark_document(page)
+    browse.expect_error("/timeline/?country=&actor=&year_from=2025&year_to=2020", 400)
+
+    page.get_by_label("From year").fill("2025")
+    page.get_by_label("To year").fill("2020")
+    with page.expect_response(lambda response: "year_to=2020" in response.url) as answer:
+        page.get_by_label("To year").press("Enter")
+
+    assert answer.value.status == 400
+    expect(page.locator("#timeline-results [role=alert]")).to_contain_text(YEARS_OUT_OF_ORDER)
+    expect(page.locator("h1")).to_have_text("Timeline")
+    expect(page.get_by_label("From year")).to_have_value("2025")
+    expect(page.get_by_label("To year")).to_have_value("2020")
+    expect(page.locator(EVENT_TITLES)).to_have_count(0)
+    assert_same_document(page)
+    browse.assert_accessible(page)
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_timeline_years_out_of_order_answer_400_with_the_form_and_message_without_javascript(browse, settings, debug):
+    settings.DEBUG = debug
+    page = browse.open("/timeline/?year_from=2025&year_to=2020", status=400, javascript=False)
+    expect(page.locator("#timeline-results [role=alert]")).to_contain_text(YEARS_OUT_OF_ORDER)
+    expect(page.locator("h1")).to_have_text("Timeline")
+    expect(page.get_by_label("From year")).to_have_value("2025")
+    expect(page.get_by_label("To year")).to_have_value("2020")
 
 
 def test_faq_filter_narrows_the_questions_as_you_type(browse):
