@@ -1183,6 +1183,13 @@ def test_friendly_error_pages():
     assert_no_inline_code(broken.content.decode(), "500")
 
 
+def test_an_unknown_address_gets_the_sites_404_page(client):
+    html = html_of(get(client, "/no-such-page/", status=404))
+    assert "<h1>We can't find that page</h1>" in html
+    assert '<link rel="stylesheet" href="/static/css/sahel.css">' in html
+    assert "URLconf" not in html
+
+
 def test_csrf_failure_page_is_ours_and_has_no_inline_styles():
     from django.test import Client
 
