@@ -19,3 +19,6 @@ worker_class = "gthread"
 limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
+# No control socket ($HOME/.gunicorn/gunicorn.ctl): several servers on one machine (make run, the
+# benchmark, the tests) would share its path.
+control_socket_disable = True
