@@ -22,7 +22,8 @@ def _free_port():
 
 
 def _get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    # A worker imports the whole app on its first request: generous on a busy machine.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
@@ -58,13 +59,14 @@ def gunicorn():
         text=True,
     )
     try:
-        for _ in range(200):
+        for _ in range(600):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 assert server.poll() is None, server.stderr.read()
-                time.sleep(0.05)
+                time.sleep(0.1)
+        assert _get(port, "/api/v1/search/")[0] == 400  # a worker answers (no q is a 400)
         yield port
     finally:
         server.terminate()
