@@ -5,18 +5,26 @@ from the ``Editors`` group (sahel_learn/accounts/roles.py); the admin only narro
 (slugs, anchors, the article's structure) to read-only.
 """
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from quizzes.actions import flag_questions_for_edit
 
@@ -30,6 +38,7 @@ from .models import (
     FaqEntry,
     KeyFigure,
     Leader,
+    Origin,
     Paragraph,
     Section,
     SourceReference,
@@ -69,8 +78,139 @@ def _linked_groups(groups, empty_message):
     return format_html_join("", "{}", ((block,) for block in blocks))
 
 
+def written_number(value):
+    """A number as people write it: Decimal("5000.0000") -> "5,000", Decimal("2.5000") -> "2.5"."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():,f}"
+
+
+class WrittenDecimalField(forms.DecimalField):
+    """A decimal shown as written ("5,000", not "5000.0000") and typed with or without thousands commas."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Enter a number, such as 5000, 5,000 or 2.5.")}
+    GROUPED = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+    def prepare_value(self, value):
+        return written_number(value) if isinstance(value, (Decimal, int)) else value
+
+    def to_python(self, value):
+        if isinstance(value, str) and self.GROUPED.fullmatch(value.strip()):
+            value = value.replace(",", "")
+        return super().to_python(value)
+
+
+class WholeWordsDiffDisplay(ObjDiffDisplay):
+    """A long value in a history diff is cut between words, and says so in words, not "[80 chars]"."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        head = prefix.rsplit(" ", 1)[0] if " " in prefix else prefix
+        tail = suffix.split(" ", 1)[1] if " " in suffix else suffix
+        return f"{head} … {tail}"
+
+
+class HistoryChanges(HistoricalRecordContextHelper):
+    """History diffs as the admin's forms show values: numbers as written, empty values and lists in words."""
+
+    def __init__(self, model, historical_record):
+        super().__init__(model, historical_record, max_displayed_delta_change_chars=200)
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) if value else _("(none)")
+        if value is None or value == "":
+            return _("(empty)")
+        if isinstance(value, Decimal):
+            return written_number(value)
+        field = self.model._meta.get_field(change.field)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    def get_obj_diff_display(self):
+        return WholeWordsDiffDisplay(max_length=self.max_displayed_delta_change_chars)
+
+
+def _contains_nul(query):
+    return any("\x00" in part for key, values in query.lists() for part in (key, *values))
+
+
+def _pk_or_404(field, value):
+    """``value`` as ``field``'s Python value, or 404: a history URL with "abc" for an id is not a 500."""
+    try:
+        return field.to_python(value)
+    except ValidationError:
+        raise Http404 from None
+
+
 class BaseAdmin(SimpleHistoryAdmin):
-    """History and revert for every model."""
+    """History and revert for every model; numbers shown as written; "View on site" for drafts too."""
+
+    object_history_list_template = "admin/briefings/history_list.html"
+    formfield_overrides = {models.DecimalField: {"form_class": WrittenDecimalField}}
+
+    def view_on_site(self, obj):
+        # The item's own page, straight (staff see drafts there with a preview banner), rather than
+        # Django's /admin/r/ redirect.
+        return obj.get_absolute_url()
+
+    def get_changelist_instance(self, request):
+        # PostgreSQL cannot compare text with a NUL character: a filter or search holding one would be a
+        # database error (500). Django sends such "wacky" lookups to the unfiltered list.
+        if _contains_nul(request.GET):
+            raise IncorrectLookupParameters(_("A filter or search contained a NUL character."))
+        return super().get_changelist_instance(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The changelist never gets here with a NUL (see above); the autocomplete of every form does.
+        if "\x00" in search_term:
+            raise BadRequest(_("A search cannot contain a NUL character."))
+        return super().get_search_results(request, queryset, search_term)
+
+    def history_view(self, request, object_id, extra_context=None):
+        _pk_or_404(self.model._meta.pk, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _pk_or_404(self.model._meta.pk, unquote(object_id))
+        _pk_or_404(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryChanges(self.model, historical_record)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None and request.POST.get(CONFIRM_PROPOSALS) != "yes":
+            confirmation = self._confirm_publishing_unedited(request, object_id)
+            if confirmation is not None:
+                return confirmation
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _confirm_publishing_unedited(self, request, object_id):
+        """The confirmation page when the editor publishes an unedited proposal and changes nothing else."""
+        if request.POST.get("status") != Status.PUBLISHED:
+            return None
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not is_unedited_proposal(obj) or not self.has_change_permission(request, obj):
+            return None
+        form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
+        if not form.is_valid() or form.changed_data != ["status"]:
+            return None
+        hidden = [
+            (name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken" for value in values
+        ]
+        return confirm_publishing_proposals(
+            self,
+            request,
+            [self.get_object(request, unquote(object_id))],
+            hidden=hidden,
+            back_url=request.get_full_path(),
+        )
 
 
 def _flag_questions(modeladmin, request, obj, form):
@@ -88,8 +228,56 @@ def _flag_questions(modeladmin, request, obj, form):
 # -- bulk actions --------------------------------------------------------------------------------
 
 
+# The confirmation page's "yes" (posted back with the editor's own submission).
+CONFIRM_PROPOSALS = "confirm_proposals"
+
+
+def is_unedited_proposal(obj):
+    """A draft the importer proposed that no editor has changed since: publishing it asks for a confirmation."""
+    return (
+        getattr(obj, "origin", None) == Origin.PROPOSED
+        and obj.status == Status.DRAFT
+        and bool(obj.import_fingerprint)
+        and not obj.is_edited_since_import()
+    )
+
+
+def confirm_publishing_proposals(modeladmin, request, proposals, *, hidden, others=0, back_url):
+    """The page that asks an editor to confirm publishing ``proposals`` as the importer wrote them.
+
+    ``hidden`` are the (name, value) pairs that post the editor's submission again, with the confirmation.
+    """
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Publish unedited proposals?"),
+        "opts": opts,
+        "app_label": opts.app_label,
+        "proposals": proposals,
+        "others": others,
+        "hidden": [*hidden, (CONFIRM_PROPOSALS, "yes")],
+        "back_url": back_url,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/briefings/publish_proposals_confirmation.html", context)
+
+
 @admin.action(permissions=["change"], description=_("Publish selected"))
 def publish_selected(modeladmin, request, queryset):
+    if request.POST.get(CONFIRM_PROPOSALS) != "yes":
+        selected = list(queryset)
+        proposals = [obj for obj in selected if is_unedited_proposal(obj)]
+        if proposals:
+            hidden = [("action", "publish_selected")]
+            hidden += [(helpers.ACTION_CHECKBOX_NAME, str(obj.pk)) for obj in selected]
+            return confirm_publishing_proposals(
+                modeladmin,
+                request,
+                proposals,
+                hidden=hidden,
+                others=len(selected) - len(proposals),
+                back_url=request.get_full_path(),
+            )
     _set_status(modeladmin, request, queryset, Status.PUBLISHED)
 
 
@@ -475,28 +663,18 @@ class TimelineEventAdmin(DerivedAdmin):
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(DerivedAdmin):
-    list_display = (
-        "display_value",
-        "label",
-        "year",
-        "country",
-        "actor",
-        "status",
-        "kind",
-        "origin",
-        "cited",
-        "edited_since_import",
-    )
-    list_display_links = ("display_value", "label")
+    # The figure is one column (value and what it counts) and its country and actor are filters, so the
+    # list fits a 1280-pixel screen with the admin's sidebar open.
+    list_display = ("figure", "year", "status", "kind", "origin", "cited", "edited_since_import")
     list_filter = ("status", "kind", "origin", "year", "country", "actor")
     list_select_related = ("country", "actor")
     search_fields = ("label", "slug", "context", "=citations__anchor")
     autocomplete_fields = ("citations", "country", "actor")
     slug_from = ("label",)
 
-    @admin.display(description=_("value"), ordering="value")
-    def display_value(self, obj):
-        return obj.display_value
+    @admin.display(description=_("figure"), ordering="value")
+    def figure(self, obj):
+        return format_html("<strong>{}</strong> {}", obj.display_value, obj.label)
 
 
 @admin.register(Concept)
@@ -527,4 +705,4 @@ class SourceReferenceAdmin(DerivedAdmin):
     list_display = ("title", "url", "status", "kind", "origin", "cited", "edited_since_import")
     search_fields = ("title", "description", "url", "slug", "=citations__anchor")
     slug_from = ("title",)
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**BaseAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}

@@ -49,11 +49,22 @@ class Origin(models.TextChoices):
 
 
 def strip_markup(text):
-    """Editor-entered text is plain text: drop every HTML tag, keep the words."""
+    """Editor-entered text is plain text: drop every HTML tag, keep the words, decode entities.
+
+    "Q&amp;A" is stored as "Q&A" and "20 < 25" stays as it is, but the result never holds a tag, not even
+    one written with entities: "&lt;img src=x onerror=alert(1)&gt;" decodes to a tag, which is dropped
+    in turn. Stripping repeats until nothing changes; what still changes after that many rounds (entities
+    nested deeper than anyone types) loses its angle brackets.
+    """
     if not text:
         return text
-    # nh3 escapes what it keeps; plain-text fields are escaped again when rendered.
-    return html.unescape(nh3.clean(text, tags=set(), attributes={}, strip_comments=True))
+    for _round in range(10):
+        # nh3 escapes the text it keeps; unescaping gives the plain text (escaped again when rendered).
+        plain = html.unescape(nh3.clean(text, tags=set(), attributes={}, strip_comments=True))
+        if plain == text:
+            return plain
+        text = plain
+    return text.replace("<", "").replace(">", "")
 
 
 def shorten(text, limit):
@@ -413,8 +424,15 @@ class DerivedItem(TimestampedModel):
 
     def clean(self):
         super().clean()
+        errors = {}
         for name in self.text_fields:
-            setattr(self, name, strip_markup(getattr(self, name)))
+            value = getattr(self, name)
+            plain = strip_markup(value)
+            setattr(self, name, plain)
+            if value and value.strip() and not plain.strip() and not self._meta.get_field(name).blank:
+                errors[name] = _("This holds only markup, which is removed: write it as plain text.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_published(self):
         return self.status == Status.PUBLISHED

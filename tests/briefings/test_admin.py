@@ -1,14 +1,10 @@
 """The editors' admin: permissions, lists without N+1, bulk publishing, history and revert, what a change touches."""
 
 import datetime
-from pathlib import Path
+from decimal import Decimal
 
-import django
 import pytest
-import simple_history
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -626,16 +622,14 @@ def test_briefing_change_form_lists_its_sections_read_only(editor_client):
     }
 
 
-def test_change_form_links_to_the_reader_when_it_exists(editor_client):
-    leader = factories.LeaderFactory()
+@pytest.mark.parametrize("status", [models.Status.PUBLISHED, models.Status.DRAFT])
+def test_view_on_site_links_to_the_items_own_page_for_drafts_too(editor_client, status):
+    leader = factories.LeaderFactory(status=status)
 
     response = editor_client.get(_url("leader_change", leader.pk))
 
     assert response.context["has_absolute_url"] is True
-    shortcut = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(leader).pk, leader.pk])
-    assert f'href="{shortcut}"' in response.content.decode()
-    followed = editor_client.get(shortcut)
-    assert (followed.status_code, followed["Location"]) == (302, f"http://testserver{leader.get_absolute_url()}")
+    assert f'<a href="/leaders/{leader.slug}/" class="viewsitelink">View on site</a>' in response.content.decode()
 
 
 def test_paragraph_form_says_whether_a_reimport_keeps_the_text(editor_client):
@@ -648,125 +642,6 @@ def test_paragraph_form_says_whether_a_reimport_keeps_the_text(editor_client):
         "Corrected by an editor: a re-import of a changed article keeps this text."
         in editor_client.get(url).content.decode()
     )
-
-
-def test_our_forms_css_is_djangos_without_its_import():
-    """static/admin-overrides/css/forms.css stays Django's forms.css minus the @import (see change_form.html),
-    with its relative image paths rebased to where the copy lives."""
-    django_css = (Path(django.__file__).parent / "contrib/admin/static/admin/css/forms.css").read_text(encoding="utf-8")
-    ours = (settings.BASE_DIR / "static/admin-overrides/css/forms.css").read_text(encoding="utf-8")
-    first_line, rest = django_css.split("\n", 1)
-    rest = rest.replace("url(../img/", "url(../../admin/img/")
-    assert first_line == "@import url('widgets.css');"
-    assert "@import" not in ours
-    assert ours.endswith(rest)
-    assert ours[: -len(rest)].count("*/") == 1  # only our note is added
-
-
-def test_change_form_links_widgets_css_and_our_forms_css_and_no_import(editor_client):
-    leader = factories.LeaderFactory()
-    page = editor_client.get(_url("leader_change", leader.pk)).content.decode()
-    assert '<link rel="stylesheet" href="/static/admin/css/widgets.css">' in page
-    assert '<link rel="stylesheet" href="/static/admin-overrides/css/forms.css">' in page
-    assert "/static/admin/css/forms.css" not in page
-    assert '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">' in page
-    assert '<script src="/static/admin-overrides/js/admin.js" defer></script>' in page
-
-
-def test_section_change_form_names_each_paragraph_text_box_and_every_column(editor_client):
-    section = factories.SectionFactory()
-    for number in (1, 2):
-        factories.ParagraphFactory(section=section, number=number)
-
-    page = editor_client.get(_url("section_change", section.pk)).content.decode()
-
-    assert page.count('aria-label="Text of paragraph 1"') == 1
-    assert page.count('aria-label="Text of paragraph 2"') == 1
-    assert '<th class="original"><span class="visually-hidden">Paragraph</span></th>' in page
-    assert "<th></th>" not in page
-    assert "Delete?" not in page
-
-
-def test_briefing_change_form_heads_the_sections_object_column(editor_client):
-    briefing = factories.BriefingFactory()
-    factories.SectionFactory(briefing=briefing)
-
-    page = editor_client.get(_url("briefing_change", briefing.pk)).content.decode()
-
-    assert '<th class="original"><span class="visually-hidden">Section</span></th>' in page
-    assert "<th></th>" not in page
-
-
-def _template_lines(path):
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def _without_comment(lines):
-    start, end = lines.index("{% comment %}"), lines.index("{% endcomment %}")
-    return lines[:start] + lines[end + 1 :]
-
-
-def test_our_tabular_inline_is_djangos_with_named_header_cells():
-    """templates/admin/edit_inline/tabular.html differs from Django's only in its header cells."""
-    django_lines = _template_lines(
-        Path(django.__file__).parent / "contrib/admin/templates/admin/edit_inline/tabular.html"
-    )
-    ours = _without_comment(_template_lines(settings.BASE_DIR / "templates/admin/edit_inline/tabular.html"))
-    original = '       <th class="original"></th>'
-    delete = (
-        "     <th>{% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}"
-        '{% translate "Delete?" %}{% endif %}</th>'
-    )
-    at = django_lines.index(delete)
-    expected = [*django_lines[:at], *ours[at : at + 3], *django_lines[at + 1 :]]
-    expected[django_lines.index(original)] = (
-        '       <th class="original"><span class="visually-hidden">'
-        "{{ inline_admin_formset.opts.verbose_name|capfirst }}</span></th>"
-    )
-    assert ours == expected
-    assert ours[at : at + 3] == [
-        "     {% if inline_admin_formset.formset.can_delete and inline_admin_formset.has_delete_permission %}"
-        '<th>{% translate "Delete?" %}</th>',
-        '     {% elif inline_admin_formset.has_add_permission %}<th><span class="visually-hidden">'
-        '{% translate "Remove" %}</span></th>',
-        "     {% else %}<td></td>{% endif %}",
-    ]
-
-
-def test_our_history_list_is_simple_historys_without_its_inline_style():
-    """templates/simple_history/object_history_list.html: the package's, minus a style attribute the CSP refuses."""
-    package = Path(simple_history.__file__).parent / "templates/simple_history/object_history_list.html"
-    theirs = _template_lines(package)
-    ours = _without_comment(_template_lines(settings.BASE_DIR / "templates/simple_history/object_history_list.html"))
-    assert theirs.count('<p class="paginator" style="border-top: 0">') == 1
-    assert ours == [
-        '<p class="paginator">' if line == '<p class="paginator" style="border-top: 0">' else line for line in theirs
-    ]
-
-
-def test_history_page_has_no_inline_style(editor_client):
-    leader = factories.LeaderFactory()
-    leader.name = "Renamed"
-    leader.save()
-
-    page = editor_client.get(_url("leader_history", leader.pk)).content.decode()
-
-    assert '<table id="change-history"' in page
-    assert '<p class="paginator">' in page
-    assert "style=" not in page
-
-
-def test_password_change_links_widgets_css_and_our_forms_css_and_no_import(editor_client):
-    response = editor_client.get(reverse("admin:password_change"))
-
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert response.templates[0].name == "registration/password_change_form.html"
-    assert '<link rel="stylesheet" href="/static/admin/css/widgets.css">' in page
-    assert '<link rel="stylesheet" href="/static/admin-overrides/css/forms.css">' in page
-    assert "/static/admin/css/forms.css" not in page
-    assert '<input type="submit" value="Change my password" class="default">' in page
-    assert '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">' in page
 
 
 # -- years: bounded once, on the model fields ----------------------------------------------------
@@ -795,3 +670,341 @@ def test_the_history_of_a_leader_whose_related_people_changed_opens(editor_clien
     leader.save()
 
     assert editor_client.get(_url("leader_history", leader.pk)).status_code == 200
+
+
+# -- Django's own stylesheets and templates, with ours after them ---------------------------------
+
+
+@pytest.mark.parametrize("url", ["admin:briefings_leader_change", "admin:password_change"])
+def test_forms_link_djangos_own_forms_css_and_our_stylesheet_after_it(editor_client, url):
+    args = [factories.LeaderFactory().pk] if url == "admin:briefings_leader_change" else []
+
+    page = editor_client.get(reverse(url, args=args)).content.decode()
+
+    ours = '<link rel="stylesheet" href="/static/admin-overrides/css/admin.css">'
+    django_forms = '<link rel="stylesheet" href="/static/admin/css/forms.css">'
+    assert page.count(django_forms) == 1
+    assert page.count(ours) == 1
+    assert page.index(django_forms) < page.index(ours)
+    assert "admin-overrides/css/forms.css" not in page
+    assert '<script src="/static/admin-overrides/js/admin.js" defer></script>' in page
+
+
+# -- numbers as written ---------------------------------------------------------------------------
+
+
+def _figure_form(editor_client, figure, **changes):
+    data = _form_data(editor_client.get(_url("keyfigure_change", figure.pk)))
+    data.update(changes, _save="Save")
+    return editor_client.post(_url("keyfigure_change", figure.pk), data)
+
+
+def test_key_figure_form_shows_numbers_as_written(editor_client):
+    figure = factories.KeyFigureFactory(value=Decimal("5000"), value_high=Decimal("12500.5"))
+    figure.refresh_from_db()
+    assert (str(figure.value), str(figure.value_high)) == ("5000.0000", "12500.5000")
+
+    response = editor_client.get(_url("keyfigure_change", figure.pk))
+
+    page = response.content.decode()
+    assert '<input type="text" name="value" value="5,000" inputmode="decimal" required id="id_value">' in page
+    assert 'name="value_high" value="12,500.5"' in page
+    assert "5000.0000" not in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("5,000", "5000"), ("5000", "5000"), ("1,486.5", "1486.5"), ("17", "17")]
+)
+def test_key_figure_form_takes_numbers_with_or_without_thousands_commas(editor_client, typed, stored):
+    figure = factories.KeyFigureFactory()
+
+    response = _figure_form(editor_client, figure, value=typed)
+
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == Decimal(stored)
+
+
+@pytest.mark.parametrize("typed", ["5,00", "five", "1,2345"])
+def test_key_figure_form_refuses_a_number_it_cannot_read(editor_client, typed):
+    figure = factories.KeyFigureFactory(value=Decimal("5100"))
+
+    response = _figure_form(editor_client, figure, value=typed)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["value"] == ["Enter a number, such as 5000, 5,000 or 2.5."]
+    figure.refresh_from_db()
+    assert figure.value == Decimal("5100")
+
+
+def test_key_figure_list_shows_figures_as_written(editor_client):
+    factories.KeyFigureFactory(value=Decimal("5000"), unit="troops", label="Size of the unified force")
+
+    page = editor_client.get(_url("keyfigure_changelist")).content.decode()
+
+    assert "<strong>5,000 troops</strong> Size of the unified force" in page
+    assert "5000.0000" not in page
+
+
+# -- history -------------------------------------------------------------------------------------
+
+
+def _history_rows(response):
+    return list(response.context["page_obj"])
+
+
+def test_history_shows_numbers_and_choices_as_written_and_who_changed_them(editor_client):
+    figure = factories.KeyFigureFactory(value=Decimal("5000"), status=models.Status.DRAFT, year=None)
+    assert (
+        _figure_form(editor_client, figure, value="5,500", status=models.Status.PUBLISHED, year="2024").status_code
+        == 302
+    )
+
+    response = editor_client.get(_url("keyfigure_history", figure.pk))
+
+    page = response.content.decode()
+    latest, created = _history_rows(response)
+    assert [(change["field"], change["old"], change["new"]) for change in latest.history_delta_changes] == [
+        ("Status", "Draft", "Published"),
+        ("Value", "5,000", "5,500"),
+        ("Year", "(empty)", "2024"),
+    ]
+    assert "<li><strong>Value:</strong> 5,000 &rarr; 5,500</li>" in page
+    assert "5000.0000" not in page
+    # Whole words: the table's headings, the date and the user, without "None" or a link to the user.
+    for heading in ("Date and time", "Action", "Changed by", "Changes"):
+        assert f'<th scope="col">{heading}</th>' in page
+    when = latest.history_date
+    assert f"{when.day} {when:%B %Y, %H:%M} UTC</time>" in page
+    assert f"<td>Changed</td>\n        <td>{editor_client.user.username}</td>" in page
+    assert "<td>Created</td>\n        <td>The importer or a command</td>" in page
+    assert "None" not in page
+    assert "Change reason" not in page
+    assert "Date/time" not in page
+    assert "/admin/auth/user/" not in page
+    assert editor_client.get(reverse("admin:auth_user_change", args=[editor_client.user.pk])).status_code == 403
+
+
+def test_history_cuts_a_long_text_between_words(editor_client):
+    words = " ".join(f"word{n}" for n in range(80))
+    concept = factories.ConceptFactory(definition=f"{words} old ending.")
+    concept.definition = f"{words} new ending."
+    concept.save()
+
+    response = editor_client.get(_url("concept_history", concept.pk))
+
+    (change,) = _history_rows(response)[0].history_delta_changes
+    assert change["field"] == "Definition"
+    assert change["old"].startswith("word0 … ")
+    assert change["old"].endswith(" word79 old ending.")
+    assert change["new"].endswith(" word79 new ending.")
+    assert "chars]" not in change["old"]
+    head, tail = change["old"].split(" … ")
+    # Cut between words: every word left is whole.
+    assert set((head + " " + tail).split()) <= {*words.split(), "old", "ending."}
+
+
+def test_history_page_has_no_inline_style(editor_client):
+    leader = factories.LeaderFactory()
+    leader.name = "Renamed"
+    leader.save()
+
+    page = editor_client.get(_url("leader_history", leader.pk)).content.decode()
+
+    assert '<table id="change-history">' in page
+    assert '<p class="paginator">' in page
+    assert "style=" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/briefings/leader/abc/history/",
+        "/admin/briefings/leader/99999999999999999999999/history/",
+        "/admin/briefings/leader/abc/history/1/",
+        "/admin/briefings/leader/{pk}/history/abc/",
+        "/admin/briefings/leader/{pk}/history/99999999999999999999999/",
+        "/admin/briefings/keyfigure/1.5/history/",
+        "/admin/briefings/paragraph/abc/history/",
+    ],
+)
+def test_history_and_revert_urls_with_an_id_that_is_not_a_number_are_404(editor_client, path):
+    leader = factories.LeaderFactory()
+
+    response = editor_client.get(path.format(pk=leader.pk))
+
+    assert response.status_code == 404
+
+
+# -- a NUL character in a filter, a search or an autocomplete (PostgreSQL cannot compare it) -------
+
+
+@pytest.mark.parametrize(
+    "query", [{"role__exact": "\x00"}, {"q": "\x00"}, {"q": "Goïta\x00"}, {"country__id__exact": "\x00"}, {"\x00": "1"}]
+)
+def test_a_nul_in_a_list_filter_or_search_shows_the_unfiltered_list(editor_client, query):
+    factories.LeaderFactory()
+    url = _url("leader_changelist")
+
+    response = editor_client.get(url, query)
+
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+    assert editor_client.get(response["Location"]).context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("term", ["\x00", "Wagner\x00"])
+def test_a_nul_in_an_autocomplete_search_is_a_bad_request(editor_client, term):
+    factories.ParagraphFactory(text="Wagner left.")
+    query = {"term": term, "app_label": "briefings", "model_name": "concept", "field_name": "citations"}
+
+    response = editor_client.get(reverse("admin:autocomplete"), query)
+
+    assert response.status_code == 400
+
+
+def test_autocomplete_still_finds_paragraphs(editor_client):
+    paragraph = factories.ParagraphFactory(text="Wagner left.")
+    query = {"term": "Wagner", "app_label": "briefings", "model_name": "concept", "field_name": "citations"}
+
+    response = editor_client.get(reverse("admin:autocomplete"), query)
+
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [str(paragraph.pk)]
+
+
+# -- markup through entities ---------------------------------------------------------------------
+
+
+def test_an_entity_encoded_tag_in_a_definition_is_stripped_through_the_admin(editor_client):
+    concept = factories.ConceptFactory(term="Sovereignty")
+    data = _form_data(editor_client.get(_url("concept_change", concept.pk)))
+    data.update(definition="Q&amp;A: &lt;img src=x onerror=alert(1)&gt;20 < 25 &amp; rising.", _save="Save")
+
+    response = editor_client.post(_url("concept_change", concept.pk), data)
+
+    assert response.status_code == 302
+    concept.refresh_from_db()
+    assert concept.definition == "Q&A: 20 < 25 & rising."
+
+
+def test_a_definition_that_is_only_an_entity_encoded_tag_is_refused(editor_client):
+    concept = factories.ConceptFactory(definition="The state's authority.")
+    data = _form_data(editor_client.get(_url("concept_change", concept.pk)))
+    data.update(definition="&lt;img src=x onerror=alert(1)&gt;", _save="Save")
+
+    response = editor_client.post(_url("concept_change", concept.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["definition"] == [
+        "This holds only markup, which is removed: write it as plain text."
+    ]
+    concept.refresh_from_db()
+    assert concept.definition == "The state's authority."
+
+
+# -- publishing what the importer proposed ---------------------------------------------------------
+
+
+def _proposal(factory=factories.TimelineEventFactory, **fields):
+    proposal = factory(status=models.Status.DRAFT, origin=models.Origin.PROPOSED, **fields)
+    proposal.import_fingerprint = proposal.content_fingerprint()
+    proposal.save()
+    return proposal
+
+
+def _publish_action(editor_client, name, objs):
+    """The changelist's action form: "Publish selected" on ``objs``, with "Go"."""
+    data = {"action": "publish_selected", "_selected_action": [str(obj.pk) for obj in objs], "index": "0"}
+    return editor_client.post(_url(f"{name}_changelist"), data)
+
+
+def test_bulk_publishing_unedited_proposals_asks_for_a_confirmation_listing_them(editor_client):
+    proposal = _proposal(title="September 2023")
+    edited = _proposal(title="Edited since")
+    edited.summary = "An editor checked this."
+    edited.save()
+    curated = factories.TimelineEventFactory(status=models.Status.DRAFT, origin=models.Origin.PACK)
+
+    response = _publish_action(editor_client, "timelineevent", [proposal, edited, curated])
+
+    assert response.status_code == 200
+    assert response.template_name == "admin/briefings/publish_proposals_confirmation.html"
+    assert response.context["proposals"] == [proposal]
+    assert response.context["others"] == 2
+    page = response.content.decode()
+    assert f'<a href="/admin/briefings/timelineevent/{proposal.pk}/change/">{escape(proposal)}</a>' in page
+    assert "The 2 other selected items are published too." in page
+    assert '<input type="hidden" name="action" value="publish_selected">' in page
+    assert '<input type="hidden" name="confirm_proposals" value="yes">' in page
+    assert '<input type="hidden" name="index"' not in page
+    for obj in (proposal, edited, curated):
+        assert f'<input type="hidden" name="_selected_action" value="{obj.pk}">' in page
+        obj.refresh_from_db()
+        assert obj.status == models.Status.DRAFT
+
+    confirmed = {name: value for name, value in response.context["hidden"] if name != "_selected_action"}
+    confirmed["_selected_action"] = [value for name, value in response.context["hidden"] if name == "_selected_action"]
+    response = editor_client.post(_url("timelineevent_changelist"), confirmed, follow=True)
+
+    assert _messages(response) == ["Published 3 timeline events; 0 already published."]
+    assert set(models.TimelineEvent.objects.values_list("status", flat=True)) == {models.Status.PUBLISHED}
+
+
+def test_bulk_publishing_without_unedited_proposals_asks_nothing(editor_client):
+    edited = _proposal(factories.KeyFigureFactory)
+    edited.label = "Checked by an editor"
+    edited.save()
+    written = factories.KeyFigureFactory(status=models.Status.DRAFT)
+
+    response = _publish_action(editor_client, "keyfigure", [edited, written])
+
+    assert response.status_code == 302
+    assert set(models.KeyFigure.objects.values_list("status", flat=True)) == {models.Status.PUBLISHED}
+
+
+def test_publishing_an_unedited_proposal_in_its_form_asks_for_a_confirmation_then_saves(editor_client):
+    proposal = _proposal(factories.KeyFigureFactory, value=Decimal("1000"))
+    url = _url("keyfigure_change", proposal.pk)
+    data = _form_data(editor_client.get(url))
+    data.update(status=models.Status.PUBLISHED, _continue="Save and continue editing")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.template_name == "admin/briefings/publish_proposals_confirmation.html"
+    assert response.context["proposals"] == [proposal]
+    page = response.content.decode()
+    assert "The importer proposed this draft and no editor has changed it." in page
+    assert '<input type="hidden" name="status" value="published">' in page
+    assert '<input type="hidden" name="_continue" value="Save and continue editing">' in page
+    assert f'<a href="{url}" class="closelink">No, take me back</a>' in page
+    proposal.refresh_from_db()
+    assert proposal.status == models.Status.DRAFT
+
+    response = editor_client.post(url, {**data, "confirm_proposals": "yes"})
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    proposal.refresh_from_db()
+    assert proposal.status == models.Status.PUBLISHED
+
+
+def test_publishing_a_proposal_with_an_edit_in_the_same_form_asks_nothing(editor_client):
+    proposal = _proposal(factories.KeyFigureFactory, value=Decimal("1000"))
+    url = _url("keyfigure_change", proposal.pk)
+    data = _form_data(editor_client.get(url))
+    data.update(status=models.Status.PUBLISHED, label="Security personnel per 1,000 people", _save="Save")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.label) == (models.Status.PUBLISHED, "Security personnel per 1,000 people")
+
+
+def test_saving_an_unedited_proposal_as_a_draft_asks_nothing(editor_client):
+    proposal = _proposal()
+    url = _url("timelineevent_change", proposal.pk)
+    data = _form_data(editor_client.get(url))
+    data.update(_save="Save")
+
+    assert editor_client.post(url, data).status_code == 302

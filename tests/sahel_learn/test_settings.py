@@ -83,7 +83,8 @@ def test_production_collectstatic_resolves_every_file_a_stylesheet_references(tm
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
-    assert (tmp_path / "admin-overrides" / "css" / "forms.css.gz").exists()
+    assert (tmp_path / "admin" / "css" / "forms.css.gz").exists()
+    assert (tmp_path / "admin-overrides" / "css" / "admin.css.gz").exists()
 
 
 PLAIN_HTTP = {"DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false"}

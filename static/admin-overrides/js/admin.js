@@ -78,3 +78,40 @@
     });
     document.addEventListener('DOMContentLoaded', fix);
 }
+
+// Django's tabular inline (admin/edit_inline/tabular.html) leaves two header cells empty: the first
+// column, which shows each row's object and its change link, and the last, which holds "Delete?"
+// boxes only when rows may be deleted. The first is named by the inline's heading for screen readers;
+// the last is named "Remove" when rows may be added (inlines.js puts their remove links there) and
+// otherwise, as it stays empty, is made a plain cell rather than a header with no text.
+{
+    const nameTabularHeaders = () => {
+        for (const group of document.querySelectorAll('.js-inline-admin-formset[data-inline-type="tabular"]')) {
+            const row = group.querySelector('table thead tr');
+            if (!row) {
+                continue;
+            }
+            const original = row.querySelector('th.original');
+            const heading = group.querySelector('.inline-heading');
+            if (original && !original.textContent.trim() && heading) {
+                const name = document.createElement('span');
+                name.className = 'visually-hidden';
+                name.textContent = heading.textContent.trim();
+                original.append(name);
+            }
+            const last = row.lastElementChild;
+            if (last && last.tagName === 'TH' && last !== original && !last.textContent.trim()) {
+                const data = JSON.parse(group.dataset.inlineFormset || '{}');
+                if (group.querySelector('tr.empty-form')) {
+                    const name = document.createElement('span');
+                    name.className = 'visually-hidden';
+                    name.textContent = (data.options && data.options.deleteText) || '';
+                    last.append(name);
+                } else {
+                    last.replaceWith(document.createElement('td'));
+                }
+            }
+        }
+    };
+    document.addEventListener('DOMContentLoaded', nameTabularHeaders);
+}
