@@ -103,6 +103,45 @@ def test_clean_strips_markup_from_text_fields():
     assert leader.summary == "A pragmatic colonel"
 
 
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("&lt;img src=x onerror=alert(1)&gt;Defined", "Defined"),
+        ("&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;Defined", "Defined"),
+        ("<<b>script>alert(1)<</b>/script>Defined", "Defined"),
+        ("Q&amp;A and Q&A", "Q&A and Q&A"),
+        ("20 < 25 and 30 > 10", "20 < 25 and 30 > 10"),
+        ("x &lt; y and y &gt; z", "x < y and y > z"),
+        ("Tom &amp; Jerry, caf&eacute;", "Tom & Jerry, café"),
+    ],
+)
+def test_strip_markup_never_turns_entities_back_into_a_tag(text, plain):
+    assert strip_markup(text) == plain
+    # Plain text: stripping it again changes nothing, so no tag is left in it.
+    assert strip_markup(plain) == plain
+
+
+def test_clean_strips_a_tag_written_with_entities():
+    concept = ConceptFactory(definition="Plain")
+    concept.definition = "Sovereignty: &lt;img src=x onerror=alert(1)&gt;the state's Q&amp;A, 20 < 25."
+    concept.full_clean()
+    assert concept.definition == "Sovereignty: the state's Q&A, 20 < 25."
+
+
+def test_clean_refuses_a_required_text_that_is_only_markup():
+    concept = ConceptFactory(definition="Plain")
+    concept.definition = "&lt;img src=x onerror=alert(1)&gt;"
+    with pytest.raises(ValidationError) as error:
+        concept.full_clean()
+    assert error.value.message_dict == {
+        "definition": ["This holds only markup, which is removed: write it as plain text."]
+    }
+    concept.in_the_article = "<b></b>"
+    concept.definition = "Defined."
+    concept.full_clean()
+    assert concept.in_the_article == ""
+
+
 def _request(user, **params):
     request = RequestFactory().get("/", params)
     request.user = user

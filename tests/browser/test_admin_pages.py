@@ -122,3 +122,51 @@ def test_single_choice_autocomplete_is_named_by_its_label_and_shows_its_choice(b
     # Chromium also reads the "remove" × that select2 puts before the choice, aria-hidden as it is.
     expect(page.get_by_role("combobox", name=re.compile(rf"^Country: ×?{re.escape(chosen)}$"))).to_have_count(1)
     expect(page.get_by_role("textbox", name="Country:", exact=True)).to_have_count(1)
+
+
+def test_tabular_inline_headers_are_named(browse, signed_in):
+    """Django's tabular inline leaves its first and last header cells empty; admin.js names or drops them."""
+    page = signed_in
+    page.goto("/admin/briefings/section/")
+    page.locator("#result_list tbody tr th a").first.click()
+    table = page.locator("#paragraphs-group table")
+    expect(table.get_by_role("columnheader", name="Paragraphs", exact=True)).to_have_count(1)
+    expect(table.get_by_role("columnheader", name="Text", exact=True)).to_have_count(1)
+    names = table.locator("thead tr > th").evaluate_all("(cells) => cells.map((cell) => cell.textContent.trim())")
+    assert all(names), names
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/briefings/keyfigure/",
+        "/admin/briefings/keyfigure/?origin__exact=proposed",
+        "/admin/briefings/timelineevent/?origin__exact=proposed",
+    ],
+)
+def test_key_figure_and_proposal_lists_fit_1280_pixels_with_the_sidebar_open(browse, signed_in, path):
+    page = signed_in
+    assert page.viewport_size["width"] == 1280
+    page.goto(path)
+    expect(page.locator("#nav-sidebar")).to_be_visible()
+    expect(page.locator("#changelist-filter")).to_be_visible()
+    widths = page.locator("#changelist .results").evaluate("(results) => [results.scrollWidth, results.clientWidth]")
+    assert widths[0] <= widths[1], f"{path}: the list is {widths[0]}px wide in a {widths[1]}px box"
+    browse.assert_fits_width(page)
+
+
+def test_publishing_unedited_proposals_asks_for_a_confirmation(browse, signed_in):
+    page = signed_in
+    page.goto("/admin/briefings/keyfigure/?origin__exact=proposed&status__exact=draft")
+    rows = page.locator("#result_list tbody tr")
+    count = rows.count()
+    assert count >= 1
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("publish_selected")
+    page.get_by_role("button", name="Go", exact=True).click()
+    expect(page.locator("#content h1")).to_have_text("Publish unedited proposals?")
+    expect(page.locator("ul.unedited-proposals > li")).to_have_count(count)
+    _assert_accessible_light_and_dark(browse, page, "publish confirmation")
+    page.emulate_media(color_scheme="light")
+    page.get_by_role("button", name="Yes, publish").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"Published {count} key figure")
