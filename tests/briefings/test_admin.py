@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -629,7 +630,9 @@ def test_view_on_site_links_to_the_items_own_page_for_drafts_too(editor_client, 
     response = editor_client.get(_url("leader_change", leader.pk))
 
     assert response.context["has_absolute_url"] is True
-    assert f'<a href="/leaders/{leader.slug}/" class="viewsitelink">View on site</a>' in response.content.decode()
+    assert leader.get_absolute_url().startswith(f"/leaders/{leader.slug}/")
+    link = f'<a href="{escape(leader.get_absolute_url())}" class="viewsitelink">View on site</a>'
+    assert link in response.content.decode()
 
 
 def test_paragraph_form_says_whether_a_reimport_keeps_the_text(editor_client):
@@ -723,6 +726,20 @@ def test_key_figure_form_takes_numbers_with_or_without_thousands_commas(editor_c
     assert response.status_code == 302
     figure.refresh_from_db()
     assert figure.value == Decimal(stored)
+
+
+def test_key_figure_form_refuses_year_99999_with_the_models_own_message(editor_client):
+    figure = factories.KeyFigureFactory(year=2024)
+    with pytest.raises(ValidationError) as expected:
+        models.KeyFigure._meta.get_field("year").clean(99999, figure)
+
+    response = _figure_form(editor_client, figure, year="99999")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["year"] == expected.value.messages
+    assert len(expected.value.messages) == 1
+    figure.refresh_from_db()
+    assert figure.year == 2024
 
 
 @pytest.mark.parametrize("typed", ["5,00", "five", "1,2345"])
