@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -726,20 +725,6 @@ def test_key_figure_form_takes_numbers_with_or_without_thousands_commas(editor_c
     assert response.status_code == 302
     figure.refresh_from_db()
     assert figure.value == Decimal(stored)
-
-
-def test_key_figure_form_refuses_year_99999_with_the_models_own_message(editor_client):
-    figure = factories.KeyFigureFactory(year=2024)
-    with pytest.raises(ValidationError) as expected:
-        models.KeyFigure._meta.get_field("year").clean(99999, figure)
-
-    response = _figure_form(editor_client, figure, year="99999")
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["year"] == expected.value.messages
-    assert len(expected.value.messages) == 1
-    figure.refresh_from_db()
-    assert figure.year == 2024
 
 
 @pytest.mark.parametrize("typed", ["5,00", "five", "1,2345"])
