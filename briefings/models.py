@@ -487,6 +487,19 @@ class CountryQuerySet(DerivedQuerySet):
             through = through.filter(timelineevent__status=Status.PUBLISHED)
         return self.filter(models.Exists(through.filter(country=models.OuterRef("pk"))))
 
+    def with_counts(self):
+        """Annotate ``event_count``, ``figure_count`` and ``actor_count``: the published ones of each country."""
+
+        def count(queryset, field):
+            rows = queryset.filter(**{field: models.OuterRef("pk")}).order_by().values(field)
+            return Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            event_count=count(TimelineEvent.objects.published(), "countries"),
+            figure_count=count(KeyFigure.objects.published(), "country"),
+            actor_count=count(Actor.objects.published(), "countries"),
+        )
+
 
 class Country(DerivedItem):
     name = models.CharField(_("name"), max_length=100, unique=True)
