@@ -1368,6 +1368,14 @@ def test_faq_and_sources_are_not_cards_but_their_own_pages(client, article):
     assert get(client, "/briefing/sources-further-reading/", status=302)["Location"] == "/sources/"
 
 
+def test_the_standfirst_is_not_a_card_but_the_whole_articles_lede(client, article):
+    SectionFactory(
+        briefing=article[0]["the-wagner-transition"].briefing, number=0, slug="standfirst", kind=SectionKind.STANDFIRST
+    )
+    assert get(client, "/briefing/standfirst/", status=302)["Location"] == "/briefing/"
+    assert "/briefing/standfirst/" not in html_of(get(client, "/briefing/the-wagner-transition/"))
+
+
 def test_unknown_section_and_unpublished_briefing_are_404(client, article):
     get(client, "/briefing/atlantis/", status=404)
     Briefing = article[0]["the-wagner-transition"].briefing
