@@ -173,10 +173,12 @@ def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.visible(drafts)
         .with_citations(drafts)
+        .with_visible("part_of", drafts=drafts)
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.visible(drafts).order_by("name")),
             Prefetch("events", queryset=_events(drafts)),
             Prefetch("figures", queryset=_figures(drafts)),
+            Prefetch("parts", queryset=Actor.objects.visible(drafts).by_shown_name()),
         ),
         slug=slug,
     )

@@ -967,7 +967,7 @@ def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries
     # A figure's country and actor, and a leader's, are prefetched (visible ones only): one query each.
     _count(client, django_assert_num_queries, "/leaders/goita/", 4)
     _count(client, django_assert_num_queries, "/countries/mali/", 14)
-    _count(client, django_assert_num_queries, "/actors/wagner/", 11)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 13)
     leader.related.set(LeaderFactory.create_batch(3))
     for _ in range(3):
         LeaderFactory(country=mali)
@@ -978,7 +978,7 @@ def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries
         ActorFactory().countries.set([mali])
     _count(client, django_assert_num_queries, "/leaders/goita/", 4)
     _count(client, django_assert_num_queries, "/countries/mali/", 14)
-    _count(client, django_assert_num_queries, "/actors/wagner/", 11)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 13)
 
 
 def test_search_has_a_fixed_query_count(client, django_assert_num_queries):
@@ -1554,3 +1554,18 @@ def test_timeline_filter_for_a_group_has_a_fixed_query_count(client, django_asse
         )
     _count(client, django_assert_num_queries, "/timeline/", 7, actor="russia")
     assert len(get(client, "/timeline/", actor="russia").context["events"]) == 6
+
+
+def test_an_actor_page_names_its_group_and_the_groups_within_it(client, groups):
+    russia = html_of(get(client, "/actors/russia/"))
+    assert (
+        '<p class="meta">Within it: <a href="/actors/russian-mod/">Russian Ministry of Defense</a>, '
+        '<a href="/actors/wagner-group/">Wagner Group</a></p>'
+    ) in russia
+    wagner = html_of(get(client, "/actors/wagner-group/"))
+    assert '· part of <a href="/actors/russia/">Russia</a></p>' in wagner
+    assert '<p><a href="/timeline/?actor=wagner-group">Wagner Group on the timeline</a></p>' in wagner
+    Actor.objects.filter(slug="russian-mod").unpublish()
+    corps_page = html_of(get(client, "/actors/africa-corps/"))
+    assert "part of" not in corps_page and "Russian Ministry of Defense" not in corps_page
+    assert "Russian Ministry of Defense" not in html_of(get(client, "/actors/russia/"))
