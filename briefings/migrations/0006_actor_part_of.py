@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefings', '0004_section_kind_standfirst'),
+        ('briefings', '0005_orderings_without_joins_and_year_bounds'),
     ]
 
     operations = [
