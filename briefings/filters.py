@@ -204,7 +204,7 @@ class TimelineEventFilter(DerivedItemFilterSet):
         "countries",
         label=_("Country"),
         empty_label=_("All countries"),
-        invalid=_("There is no country “%(value)s” in the timeline."),
+        invalid=_("There is no country “%(value)s”."),
         description=_("Slug of a country that an event is about; any other is a 400."),
         method="filter_country",
         queryset=_timeline_choices(Country),
@@ -214,7 +214,7 @@ class TimelineEventFilter(DerivedItemFilterSet):
         "actors",
         label=_("Actor"),
         empty_label=_("All actors"),
-        invalid=_("There is no actor “%(value)s” in the timeline."),
+        invalid=_("There is no actor “%(value)s”."),
         description=_(
             "Slug of an actor that an event involves, itself or through a group within it "
             "(russia also finds Wagner's events); any other is a 400."
