@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefings', '0005_orderings_without_joins_and_year_bounds'),
+        ('briefings', '0007_rename_bazoum_drop_estimate_event'),
     ]
 
     operations = [
