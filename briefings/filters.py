@@ -80,12 +80,23 @@ class SlugChoiceFilter(filters.ModelChoiceFilter):
     field_class = SlugChoiceField
 
 
-def _related_filter(model, field_name, *, label, empty_label, invalid, description, method=None):
+def _timeline_choices(model):
+    """The countries or actors that some visible event is about, as the reader sees them: no choice finds nothing."""
+
+    def choices(request):
+        drafts = shows_drafts(request)
+        visible = model.objects.visible(drafts).in_timeline(drafts)
+        return visible.by_shown_name() if model is Actor else visible.order_by("name")
+
+    return choices
+
+
+def _related_filter(model, field_name, *, label, empty_label, invalid, description, method=None, queryset=None):
     schema = {"type": "string", "pattern": SLUG_PATTERN, "description": description}
     return extend_schema_field(schema)(
         SlugChoiceFilter(
             field_name=field_name,
-            queryset=_visible_choices(model),
+            queryset=queryset or _visible_choices(model),
             to_field_name="slug",
             method=method,
             label=label,
@@ -188,8 +199,29 @@ class LeaderFilter(DerivedItemFilterSet):
 class TimelineEventFilter(DerivedItemFilterSet):
     """The timeline's filters; matching itself is ``TimelineEventQuerySet``'s (``about``, ``involving``, ``in_years``)."""
 
-    country = country_filter("countries", method="filter_country")
-    actor = actor_filter("actors", method="filter_actor")
+    country = _related_filter(
+        Country,
+        "countries",
+        label=_("Country"),
+        empty_label=_("All countries"),
+        invalid=_("There is no country “%(value)s”."),
+        description=_("Slug of a country that an event is about; any other is a 400."),
+        method="filter_country",
+        queryset=_timeline_choices(Country),
+    )
+    actor = _related_filter(
+        Actor,
+        "actors",
+        label=_("Actor"),
+        empty_label=_("All actors"),
+        invalid=_("There is no actor “%(value)s”."),
+        description=_(
+            "Slug of an actor that an event involves, itself or through a group within it "
+            "(russia also finds Wagner's events); any other is a 400."
+        ),
+        method="filter_actor",
+        queryset=_timeline_choices(Actor),
+    )
     year_from = year_filter(
         label=_("From year"),
         description=_("Events that end in or after this year (a span counts for every year it covers)."),

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -416,6 +416,10 @@ class DerivedItem(TimestampedModel):
     text_fields: tuple[str, ...] = ()
     # Fields compared by the importer to tell an editor's change from an untouched import.
     fingerprint_fields: tuple[str, ...] = ()
+    # Fields added to the fingerprint after content was first imported: counted only when set, so that
+    # fingerprints stored before the field existed still match and a re-import does not take every item
+    # for an editor's change.
+    optional_fingerprint_fields: tuple[str, ...] = ()
     fingerprint_relations: tuple[str, ...] = ()
 
     class Meta:
@@ -455,6 +459,9 @@ class DerivedItem(TimestampedModel):
         Without ``relations`` the current relations are read from the database.
         """
         data = {name: _jsonable(getattr(self, name)) for name in self.fingerprint_fields}
+        for name in self.optional_fingerprint_fields:
+            if getattr(self, name) not in (None, ""):
+                data[name] = _jsonable(getattr(self, name))
         data["status"] = self.status
         data["kind"] = self.kind
         data["position"] = self.position
@@ -490,6 +497,28 @@ def _jsonable(value):
     return value
 
 
+class CountryQuerySet(DerivedQuerySet):
+    def in_timeline(self, drafts=False):
+        """Countries that at least one visible event is about (published ones; every one when ``drafts``)."""
+        through = TimelineEvent.countries.through.objects.all()
+        if not drafts:
+            through = through.filter(timelineevent__status=Status.PUBLISHED)
+        return self.filter(models.Exists(through.filter(country=models.OuterRef("pk"))))
+
+    def with_counts(self):
+        """Annotate ``event_count``, ``figure_count`` and ``actor_count``: the published ones of each country."""
+
+        def count(queryset, field):
+            rows = queryset.filter(**{field: models.OuterRef("pk")}).order_by().values(field)
+            return Coalesce(models.Subquery(rows.annotate(n=models.Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            event_count=count(TimelineEvent.objects.published(), "countries"),
+            figure_count=count(KeyFigure.objects.published(), "country"),
+            actor_count=count(Actor.objects.published(), "countries"),
+        )
+
+
 class Country(DerivedItem):
     name = models.CharField(_("name"), max_length=100, unique=True)
     regime = models.CharField(_("regime"), max_length=200, blank=True)
@@ -498,6 +527,8 @@ class Country(DerivedItem):
     )
     summary = models.TextField(_("summary"))
     history = HistoricalRecords()
+
+    objects = CountryQuerySet.as_manager()
 
     text_fields = ("name", "regime", "coup_years", "summary")
     fingerprint_fields = text_fields
@@ -524,24 +555,112 @@ class ActorType(models.TextChoices):
     RESEARCH = "research", _("Research or monitoring body")
 
 
+# How deep groups may be nested (Africa Corps in the Russian Ministry of Defense in Russia is two levels).
+PART_OF_DEPTH = 3
+
+
+def part_of_chain(relation, value):
+    """A condition: the actor reached by ``relation`` is ``value`` or part of it, directly or through groups.
+
+    ``relation`` is the lookup that reaches an actor from the rows filtered ("actor" from a through table,
+    "" for actors themselves); ``value`` is an actor, its pk, or an ``OuterRef``.
+    """
+    if not relation:
+        value = getattr(value, "pk", value)
+    condition = Q(**{relation or "pk": value})
+    for depth in range(1, PART_OF_DEPTH + 1):
+        condition |= Q(**{"__".join(filter(None, [relation, *["part_of"] * depth])): value})
+    return condition
+
+
+class ActorQuerySet(DerivedQuerySet):
+    def by_shown_name(self):
+        """Ordered as the reader sees them: by the short name where there is one, else the name."""
+        shown = Coalesce(NullIf("short_name", models.Value("")), "name")
+        return self.alias(shown_name_lower=Lower(shown)).order_by("shown_name_lower", "slug")
+
+    def within(self, actor):
+        """``actor`` and every group that is part of it, directly or through groups in between."""
+        return self.filter(part_of_chain("", actor))
+
+    def in_timeline(self, drafts=False):
+        """Actors with a visible event of their own or of a group within them (see ``CountryQuerySet``)."""
+        through = TimelineEvent.actors.through.objects.all()
+        if not drafts:
+            through = through.filter(timelineevent__status=Status.PUBLISHED)
+        return self.filter(models.Exists(through.filter(part_of_chain("actor", models.OuterRef("pk")))))
+
+
 class Actor(DerivedItem):
     name = models.CharField(_("name"), max_length=150, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     actor_type = models.CharField(_("type"), max_length=15, choices=ActorType.choices)
     summary = models.TextField(_("summary"))
     countries = models.ManyToManyField(Country, blank=True, related_name="actors", verbose_name=_("countries"))
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("part of"),
+        help_text=_(
+            "The group this one belongs to, as the article presents it (Wagner is Russia's). "
+            "The timeline's filter for the larger group also finds this one's events."
+        ),
+    )
     history = HistoricalRecords(m2m_fields=[countries])
+
+    objects = ActorQuerySet.as_manager()
 
     text_fields = ("name", "short_name", "summary")
     fingerprint_fields = (*text_fields, "actor_type")
+    optional_fingerprint_fields = ("part_of",)
     fingerprint_relations = ("countries",)
 
     class Meta(DerivedItem.Meta):
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
+        constraints = [
+            models.CheckConstraint(condition=~Q(part_of=models.F("pk")), name="actor_not_part_of_itself"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def shown_name(self):
+        return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        if self.part_of_id is None:
+            return
+        ancestors, group = [], self.part_of
+        while group is not None:
+            if group.pk == self.pk or group.pk in ancestors:
+                raise ValidationError(
+                    {
+                        "part_of": _("“%(group)s” is already part of this actor; a group cannot contain itself.")
+                        % {"group": self.part_of}
+                    }
+                )
+            ancestors.append(group.pk)
+            group = group.part_of
+        if len(ancestors) + self._nesting_below() > PART_OF_DEPTH:
+            raise ValidationError(
+                {"part_of": _("Groups can be nested at most %(depth)s levels deep.") % {"depth": PART_OF_DEPTH}}
+            )
+
+    def _nesting_below(self):
+        """How many levels of groups are part of this one (0 when none)."""
+        if self.pk is None:
+            return 0
+        levels, current = 0, [self.pk]
+        while current and levels <= PART_OF_DEPTH:
+            current = list(Actor.objects.filter(part_of__in=current).values_list("pk", flat=True))
+            levels += bool(current)
+        return levels
 
     def page_url(self):
         return reverse("briefings:actor-detail", args=[self.slug])
@@ -688,11 +807,17 @@ class TimelineEventQuerySet(DerivedQuerySet):
 
     def about(self, country):
         """Events about ``country``: the one place that says what a country filter matches."""
-        return self.filter(countries=country)
+        return self.filter(
+            pk__in=TimelineEvent.countries.through.objects.filter(country=country).values("timelineevent")
+        )
 
     def involving(self, actor):
-        """Events involving ``actor``: the one place that says what an actor filter matches."""
-        return self.filter(actors=actor)
+        """Events involving ``actor`` or a group within it (Russia: also Wagner's and Africa Corps').
+
+        The one place that says what an actor filter matches.
+        """
+        through = TimelineEvent.actors.through.objects.filter(actor__in=Actor.objects.within(actor))
+        return self.filter(pk__in=through.values("timelineevent"))
 
     def matching(self, *, country=None, actor=None, year_from=None, year_to=None):
         """The timeline's filters: events about ``country``, involving ``actor``, overlapping the years."""

@@ -167,7 +167,14 @@ class PackSpec:
 
 _SPECS = [
     PackSpec("countries.yaml", Country, "countries", ("name", "regime", "coup_years", "summary")),
-    PackSpec("actors.yaml", Actor, "actors", ("name", "short_name", "actor_type", "summary"), many=("countries",)),
+    PackSpec(
+        "actors.yaml",
+        Actor,
+        "actors",
+        ("name", "short_name", "actor_type", "summary"),
+        foreign=("part_of",),
+        many=("countries",),
+    ),
     PackSpec(
         "leaders.yaml",
         Leader,

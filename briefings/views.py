@@ -7,7 +7,7 @@ drafts in place, under a banner. Related items are prefetched with the same visi
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -74,8 +74,10 @@ def _leaders(drafts):
 
 @require_GET
 def home(request):
+    briefing = Briefing.objects.current()
     context = {
-        "briefing": Briefing.objects.current(),
+        "briefing": briefing,
+        "first_section": briefing.sections.body().order_by("number").first() if briefing else None,
         "countries": Country.objects.visible().order_by("name"),
     }
     return render(request, "briefings/home.html", context)
@@ -171,10 +173,12 @@ def actor_detail(request, slug):
     actor = get_object_or_404(
         Actor.objects.visible(drafts)
         .with_citations(drafts)
+        .with_visible("part_of", drafts=drafts)
         .prefetch_related(
             Prefetch("countries", queryset=Country.objects.visible(drafts).order_by("name")),
             Prefetch("events", queryset=_events(drafts)),
             Prefetch("figures", queryset=_figures(drafts)),
+            Prefetch("parts", queryset=Actor.objects.visible(drafts).by_shown_name()),
         ),
         slug=slug,
     )
@@ -248,3 +252,82 @@ def search(request):
 def labels_help(request):
     """What each kind of statement means, and the rules editors follow when they label an item."""
     return render(request, "briefings/labels_help.html", {"kinds": StatementKind})
+
+
+# --- Briefing cards, the countries list -----------------------------------------------------------
+
+# What the section card lists as citing it, in this order: (model, id of its group, heading).
+CARD_CITING_GROUPS = [
+    (Leader, "cited-by-leaders", _("Leaders")),
+    (TimelineEvent, "cited-by-events", _("Events")),
+    (KeyFigure, "cited-by-figures", _("Key figures")),
+    (Concept, "cited-by-concepts", _("Concepts")),
+    (Actor, "cited-by-actors", _("Actors")),
+    (Country, "cited-by-countries", _("Countries")),
+]
+
+
+def _citing_section(model, section, drafts):
+    """Visible items of ``model`` citing a paragraph of ``section``; ``cited_here`` lists those paragraphs."""
+    through = model.citations.through.objects.filter(paragraph__section=section)
+    return (
+        model.objects.visible(drafts)
+        .filter(pk__in=through.values(model._meta.model_name))
+        .prefetch_related(
+            Prefetch(
+                "citations", queryset=Paragraph.objects.filter(section=section).order_by("number"), to_attr="cited_here"
+            )
+        )
+    )
+
+
+@require_GET
+def section_detail(request, slug):
+    """One body section of the briefing as a card: takeaways, paragraphs, what cites it, and the way on."""
+    drafts = shows_drafts(request)
+    briefing = Briefing.objects.current(drafts)
+    if briefing is None:
+        raise Http404(_("No briefing has been published yet."))
+    sections = list(Section.objects.filter(briefing=briefing).order_by("number"))
+    section = next((item for item in sections if item.slug == slug), None)
+    if section is None:
+        raise Http404(_("This briefing has no section “%(slug)s”.") % {"slug": slug})
+    if section.kind == SectionKind.FAQ:
+        return redirect("briefings:faq")
+    if section.kind == SectionKind.SOURCES:
+        return redirect("briefings:source-list")
+    if section.kind != SectionKind.BODY:  # the standfirst is the whole article's lede
+        return redirect("briefings:briefing-detail")
+    body = [item for item in sections if item.kind == SectionKind.BODY]
+    index = body.index(section)
+    groups = [
+        {"id": group_id, "title": title, "items": list(_citing_section(model, section, drafts))}
+        for model, group_id, title in CARD_CITING_GROUPS
+    ]
+    takeaways = Takeaway.objects.visible(drafts).filter(section=section).with_citations(drafts)
+    context = {
+        "briefing": briefing,
+        "section": section,
+        "sections": body,
+        "position": index + 1,
+        "previous": body[index - 1] if index > 0 else None,
+        "next": body[index + 1] if index + 1 < len(body) else None,
+        "paragraphs": section.paragraphs.order_by("number"),
+        "takeaways": takeaways.order_by("position", "slug"),
+        "groups": groups,
+        "cited": any(group["items"] for group in groups),
+        "draft_preview": drafts,
+    }
+    return render(request, "briefings/section_detail.html", context)
+
+
+@require_GET
+def country_list(request):
+    drafts = shows_drafts(request)
+    countries = (
+        Country.objects.visible(drafts)
+        .with_counts()
+        .prefetch_related(Prefetch("leaders", queryset=Leader.objects.visible(drafts).heads_of_state().heads_first()))
+        .order_by("name")
+    )
+    return render(request, "briefings/country_list.html", {"countries": countries, "draft_preview": drafts})

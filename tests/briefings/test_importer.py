@@ -789,3 +789,79 @@ def test_proposals_a_curated_item_now_covers_are_removed_unless_an_editor_touche
     assert list(TimelineEvent.objects.filter(origin=Origin.PROPOSED)) == [edited]
     assert report.counts["proposed timeline events"]["removed"] == 1
     assert "proposed timeline events: 0 created, 0 updated, 0 unchanged, 0 skipped, 1 removed" in report.lines()
+
+
+# --- Actors within larger groups (issue 6, section 4) ---------------------------------------------
+
+ACTORS = textwrap.dedent(
+    """\
+    - slug: wagner
+      name: Wagner Group
+      actor_type: mercenary
+      part_of: russia
+      summary: Russia's security service.
+      cites: [first-part-p1]
+    - slug: corps
+      name: Africa Corps
+      actor_type: mercenary
+      part_of: mod
+      summary: Wagner, renamed.
+      cites: [first-part-p1]
+    - slug: mod
+      name: Russian Ministry of Defense
+      actor_type: state
+      part_of: russia
+      summary: Took control.
+      cites: [first-part-p1]
+    - slug: russia
+      name: Russia
+      actor_type: state
+      summary: The partner.
+      cites: [first-part-p1]
+    """
+)
+
+
+def test_an_actor_may_be_part_of_one_further_down_its_file(small):
+    article, pack = small
+    (pack / "actors.yaml").write_text(ACTORS, encoding="utf-8")
+    import_briefing(article_path=article, pack_dir=pack)
+    assert list(Actor.objects.order_by("position").values_list("slug", "position", "part_of__slug")) == [
+        ("wagner", 1, "russia"),
+        ("corps", 2, "mod"),
+        ("mod", 3, "russia"),
+        ("russia", 4, None),
+    ]
+    report = import_briefing(article_path=article, pack_dir=pack)
+    assert report.counts["actors"] == {"unchanged": 4}
+
+
+def test_an_actor_added_to_a_group_after_its_import_is_updated_not_taken_for_an_editors_change(small):
+    article, pack = small
+    (pack / "actors.yaml").write_text(ACTORS.replace("  part_of: russia\n", "").replace("  part_of: mod\n", ""))
+    import_briefing(article_path=article, pack_dir=pack)
+    (pack / "actors.yaml").write_text(ACTORS, encoding="utf-8")
+    report = import_briefing(article_path=article, pack_dir=pack)
+    assert report.counts["actors"] == {"updated": 3, "unchanged": 1}
+    assert report.skipped == []
+    assert Actor.objects.get(slug="corps").part_of.slug == "mod"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("part_of: mod", "part_of: corps"),
+            "actors.yaml, line 7: part_of: “corps” and the items it belongs to form a loop",
+        ),
+        (("part_of: mod", "part_of: atlantis"), "actors.yaml, line 7: part_of: no actor with the slug “atlantis”"),
+    ],
+)
+def test_a_bad_part_of_is_a_clear_error_and_writes_nothing(small, change, message):
+    article, pack = small
+    (pack / "actors.yaml").write_text(ACTORS.replace(*change), encoding="utf-8")
+    before = counts()
+    with pytest.raises(BriefingFormatError) as caught:
+        import_briefing(article_path=article, pack_dir=pack)
+    assert str(caught.value).endswith(message)
+    assert counts() == before

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from briefings.models import (
+    Actor,
     Briefing,
     DatePrecision,
     KeyFigure,
@@ -23,6 +24,7 @@ from briefings.models import (
     strip_markup,
 )
 from tests.factories import (
+    ActorFactory,
     BriefingFactory,
     ConceptFactory,
     KeyFigureFactory,
@@ -293,3 +295,80 @@ def test_citations_are_in_article_order():
         "first-2",
         "second-1",
     ]
+
+
+# --- Actors within larger groups (issue 6, section 4) ---------------------------------------------
+
+
+def test_an_actor_cannot_contain_itself_directly_or_through_its_groups():
+    russia = ActorFactory(name="Russia")
+    wagner = ActorFactory(name="Wagner Group", part_of=russia)
+    russia.part_of = russia
+    with pytest.raises(ValidationError) as caught:
+        russia.full_clean()
+    assert caught.value.message_dict["part_of"] == [
+        "“Russia” is already part of this actor; a group cannot contain itself."
+    ]
+    russia.part_of = wagner
+    with pytest.raises(ValidationError) as caught:
+        russia.full_clean()
+    assert caught.value.message_dict["part_of"] == [
+        "“Wagner Group” is already part of this actor; a group cannot contain itself."
+    ]
+
+
+def test_groups_nest_at_most_three_levels_deep():
+    top = ActorFactory()
+    chain = [top]
+    for _ in range(3):
+        chain.append(ActorFactory(part_of=chain[-1]))
+    chain[-1].full_clean()  # three levels below the top: allowed
+    too_deep = ActorFactory.build(name="Deeper", slug="deeper", actor_type=chain[-1].actor_type, part_of=chain[-1])
+    with pytest.raises(ValidationError) as caught:
+        too_deep.full_clean()
+    assert caught.value.message_dict["part_of"] == ["Groups can be nested at most 3 levels deep."]
+    # Putting the whole chain under another group is refused too.
+    top.part_of = ActorFactory()
+    with pytest.raises(ValidationError) as caught:
+        top.full_clean()
+    assert caught.value.message_dict["part_of"] == ["Groups can be nested at most 3 levels deep."]
+
+
+def test_within_and_involving_follow_groups_to_any_allowed_depth():
+    russia = ActorFactory(slug="russia")
+    mod = ActorFactory(slug="mod", part_of=russia)
+    corps = ActorFactory(slug="corps", part_of=mod)
+    unit = ActorFactory(slug="unit", part_of=corps)
+    ActorFactory(slug="france")
+    assert set(Actor.objects.within(russia).values_list("slug", flat=True)) == {"russia", "mod", "corps", "unit"}
+    assert set(Actor.objects.within(corps.pk).values_list("slug", flat=True)) == {"corps", "unit"}
+    event = TimelineEventFactory(slug="deep")
+    event.actors.set([unit, corps])
+    assert list(TimelineEvent.objects.involving(russia)) == [event]  # once, though two of its actors match
+    assert list(TimelineEvent.objects.involving(Actor.objects.get(slug="france"))) == []
+
+
+def test_actors_in_the_timeline_count_their_groups_published_events_only():
+    russia = ActorFactory(slug="russia")
+    wagner = ActorFactory(slug="wagner", part_of=russia)
+    lonely = ActorFactory(slug="lonely")
+    TimelineEventFactory().actors.set([wagner])
+    TimelineEventFactory(status=Status.DRAFT).actors.set([lonely])
+    assert set(Actor.objects.in_timeline().values_list("slug", flat=True)) == {"russia", "wagner"}
+
+
+def test_actors_by_shown_name():
+    ActorFactory(name="Wagner Group", short_name="Wagner", slug="a")
+    ActorFactory(name="Alliance of Sahel States", short_name="AES", slug="b")
+    ActorFactory(name="africa Corps", short_name="", slug="c")
+    assert [actor.shown_name for actor in Actor.objects.by_shown_name()] == ["AES", "africa Corps", "Wagner"]
+
+
+def test_part_of_counts_in_the_fingerprint_only_when_set():
+    russia = ActorFactory(slug="russia")
+    wagner = ActorFactory(slug="wagner")
+    before = wagner.content_fingerprint()
+    wagner.part_of = None
+    assert wagner.content_fingerprint() == before  # fingerprints stored before the field existed still match
+    wagner.part_of = russia
+    assert wagner.content_fingerprint() != before

@@ -334,3 +334,50 @@ def test_a_background_item_with_citations_is_refused(tmp_path, article_path, pac
         import_briefing(article_path=article_path, pack_dir=tmp_path / "pack")
     assert "“background” item is not from the article and cites no paragraph" in str(error.value)
     assert Concept.objects.count() == 0
+
+
+# --- The timeline's filters on the shipped content (issue 6, section 4) ----------------------------
+
+
+def test_groups_within_larger_ones_are_what_the_article_says(imported):
+    assert dict(Actor.objects.exclude(part_of=None).values_list("slug", "part_of__slug")) == {
+        "aes-unified-force": "alliance-of-sahel-states",
+        "ecowas-court-of-justice": "ecowas",
+        "wagner-group": "russia",
+        "africa-corps": "russian-ministry-of-defense",
+        "russian-ministry-of-defense": "russia",
+        "operation-barkhane": "france",
+    }
+
+
+def test_russia_finds_the_wagner_and_africa_corps_events(imported):
+    russia = Actor.objects.get(slug="russia")
+    found = set(TimelineEvent.objects.published().involving(russia).values_list("slug", flat=True))
+    for slug in ("wagner-group", "africa-corps"):
+        own = set(TimelineEvent.objects.published().filter(actors__slug=slug).values_list("slug", flat=True))
+        assert own and own <= found, slug
+
+
+def test_every_choice_of_the_timeline_filters_finds_an_event(client, imported):
+    form = client.get("/timeline/").context["form"]
+    offered = {name: [str(value) for value, _ in form.fields[name].choices if value] for name in ("country", "actor")}
+    assert offered["country"] == ["burkina-faso", "mali", "niger"]
+    assert len(offered["actor"]) == 12
+    for name, values in offered.items():
+        for value in values:
+            response = client.get("/timeline/", {name: value})
+            assert response.status_code == 200, (name, value)
+            assert len(response.context["events"]) >= 1, (name, value)
+    # The actors left out are exactly those that no published event involves, even through a group.
+    left_out = set(Actor.objects.published().values_list("slug", flat=True)) - set(offered["actor"])
+    for slug in left_out:
+        assert not TimelineEvent.objects.published().involving(Actor.objects.get(slug=slug)).exists(), slug
+    assert left_out == {
+        "minusma",
+        "jnim",
+        "islamic-state-sahel-province",
+        "african-union",
+        "nigeria",
+        "senegal",
+        "chad",
+    }

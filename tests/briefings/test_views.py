@@ -338,16 +338,25 @@ def test_comparison_is_a_table_of_the_heads_of_state_row_by_row(client, heads):
         "abdourahamane-tchiani",
     ]
     assert "Thomas Sankara" not in html and "Draft Person" not in html
-    assertInHTML('<tr><th scope="row">Rank or title</th><td>Colonel</td><td>Captain</td><td>General</td></tr>', html)
-    assertInHTML('<tr><th scope="row">Came to power</th><td>2021</td><td>2021</td><td>2021</td></tr>', html)
+    leader = '<span class="compare-leader">{}</span>'.format
+    goita, traore, tchiani = (leader(name) for name in ("Assimi Goïta", "Ibrahim Traoré", "Abdourahamane Tchiani"))
+    assertInHTML(
+        f'<tr><th scope="row">Rank or title</th><td>{goita}Colonel</td><td>{traore}Captain</td>'
+        f"<td>{tchiani}General</td></tr>",
+        html,
+    )
+    assertInHTML(
+        f'<tr><th scope="row">Came to power</th><td>{goita}2021</td><td>{traore}2021</td><td>{tchiani}2021</td></tr>',
+        html,
+    )
     assert re.search(r'<th scope="row">Outlook toward Russia and the West ' + re.escape(ANALYSIS) + "</th>", html)
     assert re.search(r'<th scope="row">Key quote ' + re.escape(CLAIM) + "</th>", html)
     assertInHTML(
-        '<td><figure class="quote"><blockquote><p>“Western influence in Africa is fundamentally exploitative.”</p>'
+        f'<td>{traore}<figure class="quote"><blockquote><p>“Western influence in Africa is fundamentally exploitative.”</p>'
         "</blockquote><figcaption>— Ibrahim Traoré</figcaption></figure></td>",
         html,
     )
-    assertInHTML("<td><p>Sincerely anti-Western.</p></td>", html)
+    assertInHTML(f"<td>{traore}<p>Sincerely anti-Western.</p></td>", html)
     assert html.count('<th scope="row">') == 9
 
 
@@ -916,7 +925,7 @@ def _count(client, django_assert_num_queries, url, expected, **params):
         ("/glossary/", lambda: ConceptFactory(), 2),
         ("/faq/", lambda: FaqEntryFactory(), 2),
         ("/sources/", lambda: SourceReferenceFactory(), 2),
-        ("/", lambda: CountryFactory(), 2),
+        ("/", lambda: CountryFactory(), 3),
     ],
 )
 def test_list_pages_have_a_fixed_query_count(client, django_assert_num_queries, url, factory, expected):
@@ -958,7 +967,7 @@ def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries
     # A figure's country and actor, and a leader's, are prefetched (visible ones only): one query each.
     _count(client, django_assert_num_queries, "/leaders/goita/", 4)
     _count(client, django_assert_num_queries, "/countries/mali/", 14)
-    _count(client, django_assert_num_queries, "/actors/wagner/", 11)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 12)  # 13 for an actor part of a group
     leader.related.set(LeaderFactory.create_batch(3))
     for _ in range(3):
         LeaderFactory(country=mali)
@@ -969,7 +978,7 @@ def test_detail_pages_have_a_fixed_query_count(client, django_assert_num_queries
         ActorFactory().countries.set([mali])
     _count(client, django_assert_num_queries, "/leaders/goita/", 4)
     _count(client, django_assert_num_queries, "/countries/mali/", 14)
-    _count(client, django_assert_num_queries, "/actors/wagner/", 11)
+    _count(client, django_assert_num_queries, "/actors/wagner/", 12)  # 13 for an actor part of a group
 
 
 def test_search_has_a_fixed_query_count(client, django_assert_num_queries):
@@ -1204,3 +1213,359 @@ def test_favicon_is_served_at_the_root(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
+
+
+# === Briefing cards, the countries list, breadcrumbs, the comparison on phones, the timeline's choices ===
+# (issue 6, section 4; kept together so that the rewrites of the assertions above do not collide with it)
+
+
+@pytest.fixture
+def article():
+    """A published briefing of three body sections, then its FAQ and Sources."""
+    briefing = BriefingFactory()
+    sections = {
+        slug: SectionFactory(briefing=briefing, number=number, title=title, slug=slug, kind=kind)
+        for number, (slug, title, kind) in enumerate(
+            [
+                ("the-sovereignty-mirage", "The Sovereignty Mirage", SectionKind.BODY),
+                ("the-wagner-transition", "The Wagner Transition", SectionKind.BODY),
+                ("the-honest-assessment", "The Honest Assessment", SectionKind.BODY),
+                ("frequently-asked-questions", "Frequently Asked Questions", SectionKind.FAQ),
+                ("sources-further-reading", "Sources & Further Reading", SectionKind.SOURCES),
+            ],
+            start=1,
+        )
+    }
+    paragraphs = {
+        f"{slug}-p{number}": ParagraphFactory(section=section, number=number, anchor=f"{slug}-p{number}")
+        for slug, section in sections.items()
+        for number in (1, 2)
+    }
+    return sections, paragraphs
+
+
+def test_section_card_shows_takeaways_paragraphs_and_what_cites_it(client, article):
+    sections, paragraphs = article
+    wagner_p1, wagner_p2 = paragraphs["the-wagner-transition-p1"], paragraphs["the-wagner-transition-p2"]
+    faq_p1 = paragraphs["frequently-asked-questions-p1"]
+    TakeawayFactory(
+        section=sections["the-wagner-transition"],
+        slug="only-the-letterhead",
+        text="Only the letterhead changed.",
+        kind=StatementKind.ANALYSIS,
+        citations=[wagner_p1, faq_p1],
+    )
+    TakeawayFactory(section=sections["the-wagner-transition"], slug="draft", text="Not yet.", status=Status.DRAFT)
+    leader = LeaderFactory(name="Yevgeny Prigozhin", rank="", slug="yevgeny-prigozhin", citations=[wagner_p1])
+    event = TimelineEventFactory(
+        title="Prigozhin dies",
+        slug="prigozhin-death",
+        date=datetime.date(2023, 8, 1),
+        precision=DatePrecision.MONTH,
+        citations=[wagner_p1, wagner_p2, paragraphs["the-honest-assessment-p1"]],
+    )
+    figure = KeyFigureFactory(
+        label="Wagner personnel", value=1000, qualifier="about", slug="wagner-personnel", citations=[wagner_p2]
+    )
+    concept = ConceptFactory(term="Security service", slug="security-service", citations=[wagner_p2])
+    actor = ActorFactory(name="Wagner Group", slug="wagner-group", citations=[wagner_p1])
+    country = CountryFactory(name="Mali", slug="mali", citations=[wagner_p1])
+    ActorFactory(name="Draft actor", status=Status.DRAFT, citations=[wagner_p1])
+    ConceptFactory(term="Elsewhere", citations=[paragraphs["the-honest-assessment-p2"]])
+
+    response = get(client, "/briefing/the-wagner-transition/")
+    html = html_of(response)
+
+    assert response.context["section"] == sections["the-wagner-transition"]
+    assert response.context["position"] == 2
+    assert response.context["previous"] == sections["the-sovereignty-mirage"]
+    assert response.context["next"] == sections["the-honest-assessment"]
+    assert response.context["sections"][:3] == [
+        sections[slug] for slug in ("the-sovereignty-mirage", "the-wagner-transition", "the-honest-assessment")
+    ]
+    assert "<title>The Wagner Transition · Sahel Learn</title>" in html
+    assert html.count("<h1") == 1
+    assert '<h1 id="section-title"><span class="section-number">2.</span> The Wagner Transition</h1>' in html
+    # A takeaway's citation of a paragraph on this card stays on the card; one elsewhere goes to its page.
+    assert (
+        '<li class="takeaway" id="only-the-letterhead"><p>Only the letterhead changed.</p><div class="provenance">'
+        f'{ANALYSIS}<p class="cite">From: <a href="#the-wagner-transition-p1">The Wagner Transition, paragraph 1</a>; '
+        '<a href="/faq/#frequently-asked-questions-p1">Frequently Asked Questions, paragraph 1</a></p></div></li>'
+    ) in html
+    assert "Not yet." not in html
+    assert (
+        f'<p class="paragraph" id="the-wagner-transition-p2"><a class="paragraph-link" href="#the-wagner-transition-p2">'
+        f'<span class="visually-hidden">Paragraph </span>2</a> {wagner_p2.text}</p>'
+    ) in html
+    assert paragraphs["the-honest-assessment-p1"].text not in html
+    assert [(group["id"], group["items"]) for group in response.context["groups"]] == [
+        ("cited-by-leaders", [leader]),
+        ("cited-by-events", [event]),
+        ("cited-by-figures", [figure]),
+        ("cited-by-concepts", [concept]),
+        ("cited-by-actors", [actor]),
+        ("cited-by-countries", [country]),
+    ]
+    assert [p.anchor for p in response.context["groups"][1]["items"][0].cited_here] == [
+        "the-wagner-transition-p1",
+        "the-wagner-transition-p2",
+    ]
+    for url, label in [
+        ("/leaders/yevgeny-prigozhin/", "Yevgeny Prigozhin"),
+        ("/timeline/#prigozhin-death", "August 2023: Prigozhin dies"),
+        ("/figures/#wagner-personnel", "about 1,000 troops — Wagner personnel"),
+        ("/glossary/#security-service", "Security service"),
+        ("/actors/wagner-group/", "Wagner Group"),
+        ("/countries/mali/", "Mali"),
+    ]:
+        assert f'<a href="{url}">{label}</a>' in html
+    assert (
+        '<span class="cited-here">from ¶<a href="#the-wagner-transition-p1"><span class="visually-hidden">paragraph </span>1</a>, '
+        '<a href="#the-wagner-transition-p2"><span class="visually-hidden">paragraph </span>2</a></span>'
+    ) in html
+    assert "Draft actor" not in html
+    assert "Elsewhere" not in html
+    assert "Nothing in the study material cites this section yet." not in html
+
+
+def test_section_card_leads_on_and_has_a_menu_of_every_body_section(client, article):
+    html = html_of(get(client, "/briefing/the-wagner-transition/"))
+    assert "<summary>Section 2 of 3</summary>" in html
+    assert (
+        '<li><a href="/briefing/the-sovereignty-mirage/">The Sovereignty Mirage</a></li>'
+        '<li><a href="/briefing/the-wagner-transition/" aria-current="page">The Wagner Transition</a></li>'
+        '<li><a href="/briefing/the-honest-assessment/">The Honest Assessment</a></li>'
+    ) in html
+    assert "/briefing/frequently-asked-questions/" not in html
+    assert '<a href="/briefing/#the-wagner-transition">The whole article</a>' in html
+    assert (
+        '<a class="card-step card-step-previous" href="/briefing/the-sovereignty-mirage/" rel="prev">'
+        '<span class="card-step-label">Previous</span> The Sovereignty Mirage</a>'
+    ) in html
+    assert (
+        '<a class="card-step card-step-next" href="/briefing/the-honest-assessment/" rel="next">'
+        '<span class="card-step-label">Next</span> The Honest Assessment</a>'
+    ) in html
+    assert 'aria-label="Breadcrumb"' in html
+    assert '<li><a href="/briefing/">Briefing</a></li>' in html
+
+
+def test_first_and_last_section_cards(client, article):
+    first = html_of(get(client, "/briefing/the-sovereignty-mirage/"))
+    assert 'rel="prev"' not in first
+    assert "<summary>Section 1 of 3</summary>" in first
+    assert "Nothing in the study material cites this section yet." in first
+    last = html_of(get(client, "/briefing/the-honest-assessment/"))
+    assert 'rel="next"' not in last
+    assert (
+        '<a class="card-step card-step-next" href="/faq/"><span class="card-step-label">Next</span> '
+        "Frequently asked questions</a>"
+    ) in last
+
+
+def test_faq_and_sources_are_not_cards_but_their_own_pages(client, article):
+    assert get(client, "/briefing/frequently-asked-questions/", status=302)["Location"] == "/faq/"
+    assert get(client, "/briefing/sources-further-reading/", status=302)["Location"] == "/sources/"
+
+
+def test_the_standfirst_is_not_a_card_but_the_whole_articles_lede(client, article):
+    SectionFactory(
+        briefing=article[0]["the-wagner-transition"].briefing, number=0, slug="standfirst", kind=SectionKind.STANDFIRST
+    )
+    assert get(client, "/briefing/standfirst/", status=302)["Location"] == "/briefing/"
+    assert "/briefing/standfirst/" not in html_of(get(client, "/briefing/the-wagner-transition/"))
+
+
+def test_unknown_section_and_unpublished_briefing_are_404(client, article):
+    get(client, "/briefing/atlantis/", status=404)
+    Briefing = article[0]["the-wagner-transition"].briefing
+    Briefing.status = Status.DRAFT
+    Briefing.save()
+    get(client, "/briefing/the-wagner-transition/", status=404)
+
+
+def test_section_card_has_a_fixed_query_count(client, django_assert_num_queries, article):
+    sections, paragraphs = article
+    here = [paragraphs["the-wagner-transition-p1"], paragraphs["the-wagner-transition-p2"]]
+    factories = (LeaderFactory, TimelineEventFactory, KeyFigureFactory, ConceptFactory, ActorFactory, CountryFactory)
+
+    def add_citing_items():
+        TakeawayFactory(section=sections["the-wagner-transition"], citations=here)
+        for make in factories:
+            make(citations=here)
+
+    add_citing_items()
+    _count(client, django_assert_num_queries, "/briefing/the-wagner-transition/", 17)
+    for _ in range(4):
+        add_citing_items()
+    _count(client, django_assert_num_queries, "/briefing/the-wagner-transition/", 17)
+
+
+def test_reader_links_each_section_to_its_card(client, article):
+    html = html_of(get(client, "/briefing/"))
+    assert (
+        '<p class="card-link"><a href="/briefing/the-wagner-transition/">'
+        "“The Wagner Transition” as a card, with what is built on it</a></p>"
+    ) in html
+
+
+def test_home_offers_reading_by_card_and_the_whole_article(client, article):
+    response = get(client, "/")
+    html = html_of(response)
+    assert response.context["first_section"] == article[0]["the-sovereignty-mirage"]
+    assert (
+        '<p class="read-choices"><a class="button" href="/briefing/the-sovereignty-mirage/">Read by card</a> '
+        '<a class="button button-secondary" href="/briefing/">Read the whole article</a></p>'
+    ) in html
+    assert '<h2><a href="/countries/">Countries</a></h2>' not in html  # no published country yet
+    CountryFactory(name="Mali", slug="mali")
+    assert '<h2><a href="/countries/">Countries</a></h2>' in html_of(get(client, "/"))
+
+
+def test_country_list_shows_each_country_with_its_head_of_state_and_counts(client):
+    mali = CountryFactory(name="Mali", slug="mali", regime="Military junta", coup_years="2020, 2021")
+    niger = CountryFactory(name="Niger", slug="niger")
+    CountryFactory(name="Hidden", slug="hidden", status=Status.DRAFT)
+    LeaderFactory(name="Assimi Goïta", rank="Colonel", slug="assimi-goita", country=mali)
+    LeaderFactory(name="Choguel Maïga", slug="choguel", country=mali, role=LeaderRole.RELATED)
+    for status in (Status.PUBLISHED, Status.PUBLISHED, Status.DRAFT):
+        TimelineEventFactory(status=status).countries.set([mali])
+    KeyFigureFactory(country=mali)
+    ActorFactory().countries.set([mali, niger])
+    ActorFactory(status=Status.DRAFT).countries.set([mali])
+
+    response = get(client, "/countries/")
+    html = html_of(response)
+    assert list(response.context["countries"]) == [mali, niger]
+    assert [(c.event_count, c.figure_count, c.actor_count) for c in response.context["countries"]] == [
+        (2, 1, 1),
+        (0, 0, 1),
+    ]
+    assert "<h1>Countries</h1>" in html
+    assert '<h2><a href="/countries/mali/">Mali</a></h2>' in html
+    assert "<div><dt>Regime</dt><dd>Military junta</dd></div>" in html
+    assert "<div><dt>Coups</dt><dd>2020, 2021</dd></div>" in html
+    assert '<div><dt>Head of state</dt><dd><a href="/leaders/assimi-goita/">Colonel Assimi Goïta</a></dd></div>' in html
+    assert "Choguel" not in html
+    assert '<p class="meta">2 events · 1 key figure · 1 actor</p>' in html
+    assert "Hidden" not in html
+
+
+def test_country_list_has_a_fixed_query_count(client, django_assert_num_queries):
+    def add_country():
+        country = CountryFactory()
+        LeaderFactory(country=country)
+        TimelineEventFactory().countries.set([country])
+
+    add_country()
+    _count(client, django_assert_num_queries, "/countries/", 2)
+    for _ in range(4):
+        add_country()
+    _count(client, django_assert_num_queries, "/countries/", 2)
+
+
+def test_country_page_has_breadcrumbs(client):
+    CountryFactory(name="Mali", slug="mali")
+    html = html_of(get(client, "/countries/mali/"))
+    assert (
+        re.sub(r">\s+<", "><", html).count(
+            '<nav class="breadcrumbs" aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li>'
+            '<li><a href="/countries/">Countries</a></li><li><span aria-current="page">Mali</span></li></ol></nav>'
+        )
+        == 1
+    )
+
+
+def test_comparison_names_the_leader_in_every_cell_for_phones(client, heads):
+    html = html_of(get(client, "/leaders/compare/"))
+    cells = re.findall(r"<td>(.*?)</td>", html, flags=re.S)[1:]  # after the empty corner cell
+    names = [re.match(r'<span class="compare-leader">([^<]+)</span>', cell).group(1) for cell in cells]
+    assert names == ["Assimi Goïta", "Ibrahim Traoré", "Abdourahamane Tchiani"] * 9
+
+
+@pytest.fixture
+def groups():
+    """Russia, Wagner (part of Russia), Africa Corps (part of the Russian MoD, part of Russia), and events."""
+    mali = CountryFactory(name="Mali", slug="mali")
+    CountryFactory(name="Niger", slug="niger")  # no event is about Niger
+    russia = ActorFactory(name="Russia", slug="russia")
+    mod = ActorFactory(name="Russian Ministry of Defense", slug="russian-mod", part_of=russia)
+    wagner = ActorFactory(name="Wagner Group", short_name="Wagner", slug="wagner-group", part_of=russia)
+    corps = ActorFactory(name="Africa Corps", slug="africa-corps", part_of=mod)
+    ActorFactory(name="Jama'at Nusrat al-Islam wal-Muslimin", short_name="JNIM", slug="jnim")  # no event
+    ActorFactory(name="Alliance of Sahel States", short_name="AES", slug="aes")
+    events = {
+        "arrival": TimelineEventFactory(slug="wagner-arrives", date=datetime.date(2021, 1, 1)),
+        "rebrand": TimelineEventFactory(slug="africa-corps-under-mod", date=datetime.date(2024, 1, 1)),
+        "charter": TimelineEventFactory(slug="charter", date=datetime.date(2023, 9, 16)),
+        "draft": TimelineEventFactory(slug="draft-event", status=Status.DRAFT, date=datetime.date(2022, 1, 1)),
+    }
+    events["arrival"].actors.set([wagner])
+    events["arrival"].countries.set([mali])
+    events["rebrand"].actors.set([corps])
+    events["charter"].actors.set([Actor.objects.get(slug="aes")])
+    events["draft"].actors.set([Actor.objects.get(slug="jnim")])
+    return events
+
+
+def event_slugs(response):
+    return [event.slug for event in response.context["events"]]
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected"),
+    [
+        ("russia", ["wagner-arrives", "africa-corps-under-mod"]),
+        ("russian-mod", ["africa-corps-under-mod"]),
+        ("wagner-group", ["wagner-arrives"]),
+        ("africa-corps", ["africa-corps-under-mod"]),
+        ("aes", ["charter"]),
+    ],
+)
+def test_timeline_actor_filter_finds_the_events_of_the_groups_within_it(client, groups, actor, expected):
+    assert event_slugs(get(client, "/timeline/", actor=actor)) == expected
+
+
+def test_timeline_filters_offer_only_choices_that_find_events_actors_by_their_shown_name(client, groups):
+    form = get(client, "/timeline/").context["form"]
+    assert [label for value, label in form.fields["actor"].choices] == [
+        "All actors",
+        "AES",
+        "Africa Corps",
+        "Russia",
+        "Russian Ministry of Defense",
+        "Wagner",
+    ]
+    assert [label for value, label in form.fields["country"].choices] == ["All countries", "Mali"]
+    response = get(client, "/timeline/", actor="jnim", status=400)
+    assert "There is no actor “jnim”." in html_of(response)  # it names no event: not a choice
+
+
+def test_timeline_country_filter_finds_the_events_about_it(client, groups):
+    assert event_slugs(get(client, "/timeline/", country="mali")) == ["wagner-arrives"]
+    assert event_slugs(get(client, "/timeline/", country="mali", actor="russia")) == ["wagner-arrives"]
+
+
+def test_timeline_filter_for_a_group_has_a_fixed_query_count(client, django_assert_num_queries, groups):
+    _count(client, django_assert_num_queries, "/timeline/", 7, actor="russia")
+    for number in range(4):
+        TimelineEventFactory(date=datetime.date(2022, 1, number + 1)).actors.set(
+            [Actor.objects.get(slug="africa-corps"), Actor.objects.get(slug="wagner-group")]
+        )
+    _count(client, django_assert_num_queries, "/timeline/", 7, actor="russia")
+    assert len(get(client, "/timeline/", actor="russia").context["events"]) == 6
+
+
+def test_an_actor_page_names_its_group_and_the_groups_within_it(client, groups):
+    russia = html_of(get(client, "/actors/russia/"))
+    assert (
+        '<p class="meta">Within it: <a href="/actors/russian-mod/">Russian Ministry of Defense</a>, '
+        '<a href="/actors/wagner-group/">Wagner Group</a></p>'
+    ) in russia
+    wagner = html_of(get(client, "/actors/wagner-group/"))
+    assert '· part of <a href="/actors/russia/">Russia</a></p>' in wagner
+    assert '<p><a href="/timeline/?actor=wagner-group">Wagner Group on the timeline</a></p>' in wagner
+    Actor.objects.filter(slug="russian-mod").unpublish()
+    corps_page = html_of(get(client, "/actors/africa-corps/"))
+    assert "part of" not in corps_page and "Russian Ministry of Defense" not in corps_page
+    assert "Russian Ministry of Defense" not in html_of(get(client, "/actors/russia/"))

@@ -20,6 +20,7 @@ PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's pa
 PAGES = {
     "home": "/",
     "reader": "/briefing/",
+    "section-card": "/briefing/the-wagner-transition/",
     "leader": "/leaders/ibrahim-traore/",
     "leader-comparison": "/leaders/compare/",
     "timeline": "/timeline/",
