@@ -15,7 +15,7 @@ How:
   current by triggers on the model's table, so every write is seen: admin saves, bulk publishing
   (``bulk_update``), ``QuerySet.update``, the importer, raw SQL.
 
-Migration ``0006`` makes what is stable (the extension, the configuration); what follows the code's
+Migration ``0008`` makes what is stable (the extension, the configuration); what follows the code's
 ``SEARCHABLES`` (SQLite's FTS5 tables and triggers, PostgreSQL's GIN indexes) is made by
 :func:`install_search_index` after every ``migrate`` (``post_migrate``). So a changed list of fields
 needs no migration, and SQLite's table rebuilds (which drop a table's triggers) heal at once.
@@ -53,7 +53,7 @@ from .models import (
 
 PER_GROUP = 8
 PER_PAGE = 20
-# The PostgreSQL text search configuration made by migration 0006 (English, accents removed first).
+# The PostgreSQL text search configuration made by migration 0008 (English, accents removed first).
 CONFIG = "sahel_search"
 # Match markers in snippets; control characters that the content never holds.
 START, STOP = "\x02", "\x03"
@@ -220,7 +220,7 @@ def _tsquery(terms):
 
 
 def search_vector(searchable):
-    """The document PostgreSQL searches: the same expression as the GIN index of migration 0006."""
+    """The document PostgreSQL searches: the same expression as the GIN index of migration 0008."""
     numbers = [
         Cast(models.Func(F(name), function="trim_scale"), models.TextField()) for name in searchable.number_fields
     ]
@@ -395,7 +395,7 @@ def _install_postgres(using_connection):
     with using_connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [CONFIG])
         if cursor.fetchone() is None:
-            return  # migrated to a state before 0006
+            return  # migrated to a state before 0008
         wanted = [
             (s, index) for s, index in _postgres_indexes(using_connection) if _has_columns(using_connection, cursor, s)
         ]
@@ -414,7 +414,7 @@ def _install_postgres(using_connection):
 
 
 def install_search_index(using_connection):
-    """Make what the search needs beyond migration 0006, from the code's SEARCHABLES. Idempotent.
+    """Make what the search needs beyond migration 0008, from the code's SEARCHABLES. Idempotent.
 
     SQLite: the FTS5 tables and their triggers, filled from the tables. PostgreSQL: the GIN indexes.
     Run after every ``migrate`` (``post_migrate``), so it follows the code and survives table rebuilds.
@@ -426,7 +426,7 @@ def install_search_index(using_connection):
 
 
 def uninstall_search_index(using_connection):
-    """Undo :func:`install_search_index` (migration 0006 backwards)."""
+    """Undo :func:`install_search_index` (migration 0008 backwards)."""
     if using_connection.vendor == "sqlite":
         with using_connection.cursor() as cursor:
             for searchable in SEARCHABLES:

@@ -53,7 +53,7 @@ def remove_search_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefings", "0005_orderings_without_joins_and_year_bounds")]
+    dependencies = [("briefings", "0007_rename_bazoum_drop_estimate_event")]
 
     operations = [
         UnaccentOnPostgres(),
