@@ -254,7 +254,10 @@ class SourceReferenceViewSet(ContentViewSet):
 
 
 class SearchView(APIView):
-    """Search all published content: hits grouped by kind of content, at most eight in each group."""
+    """Search all published content: hits grouped by kind of content, at most eight in each group with its total.
+
+    Whole words, stemmed, accents and case folded; every word must match. See ``briefings/search.py``.
+    """
 
     LIMIT = 8
 
@@ -273,7 +276,7 @@ class SearchView(APIView):
         params.is_valid(raise_exception=True)
         query = params.validated_data["q"]
         groups = search(query, limit=self.LIMIT)
-        result = {"query": query, "count": sum(len(group.hits) for group in groups), "groups": groups}
+        result = {"query": query, "count": sum(group.total for group in groups), "groups": groups}
         return Response(SearchResultSerializer(result, context={"request": request}).data)
 
 

@@ -43,3 +43,30 @@ class TextQueryForm(forms.Form):
 
 class FaqQueryForm(KnownParametersForm, TextQueryForm):
     """The FAQ's filter: ``q`` and nothing else."""
+
+
+class SearchForm(TextQueryForm):
+    """The search page's query: ``q``, optionally one kind of content (``group``) and its ``page``."""
+
+    group = forms.ChoiceField(
+        label=_("Look in"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("There is no kind of content “%(value)s” to search. Choose one from the list.")
+        },
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The page must be a number, such as 2."),
+            "min_value": _("The page must be %(limit_value)s or more."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .search import SEARCHABLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("Everything")), *((s.key, s.label) for s in SEARCHABLES)]

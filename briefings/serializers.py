@@ -271,7 +271,7 @@ class SearchQuerySerializer(serializers.Serializer):
 
 class SearchHitSerializer(serializers.Serializer):
     title = serializers.CharField()
-    snippet = serializers.CharField(help_text=_("The matching passage."))
+    snippet = serializers.CharField(source="plain_snippet", help_text=_("The matching passage, as plain text."))
     url = serializers.SerializerMethodField(help_text=_("The item in the reader."))
     kind_label = serializers.CharField(help_text=_("The kind of statement, in words; empty for article paragraphs."))
     citation = CitationSerializer(allow_null=True, help_text=_("The paragraph the item comes from."))
@@ -284,10 +284,11 @@ class SearchHitSerializer(serializers.Serializer):
 class SearchGroupSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("What the hits are: leaders, events, figures, concepts, ..."))
     label = serializers.CharField()
+    total = serializers.IntegerField(help_text=_("Number of hits in the group; ``hits`` lists at most eight of them."))
     hits = SearchHitSerializer(many=True)
 
 
 class SearchResultSerializer(serializers.Serializer):
     query = serializers.CharField()
-    count = serializers.IntegerField(help_text=_("Number of hits over all groups."))
+    count = serializers.IntegerField(help_text=_("Number of hits over all groups (the groups' totals)."))
     groups = SearchGroupSerializer(many=True)

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from sahel_learn.htmx import render_swappable
 
 from .filters import TimelineEventFilter
-from .forms import FaqQueryForm, TextQueryForm
+from .forms import FaqQueryForm, SearchForm
 from .models import (
     Actor,
     Briefing,
@@ -34,6 +34,7 @@ from .models import (
     shows_drafts,
 )
 from .search import search as search_content
+from .search import search_group
 
 
 def _with_page_anchors(items, section_kind):
@@ -237,14 +238,20 @@ def source_list(request):
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request):
-    form = TextQueryForm(request.GET, label=_("Search everything"))
+    """Hits of every kind, a few each with their totals; or, with ``group``, every hit of one kind, paged."""
+    form = SearchForm(request.GET, label=_("Search everything"))
+    context, status = {"form": form, "query": "", "groups": [], "group": None, "page_obj": None}, 200
     if form.is_valid():
-        query = form.cleaned_data["q"]
-        groups = search_content(query) if query else []
-        status = 200
+        query, key = form.cleaned_data["q"], form.cleaned_data["group"]
+        context["query"] = query
+        if query and key:
+            group, page_obj = search_group(query, key, page=form.cleaned_data["page"] or 1)
+            context.update(groups=[group] if group.total else [], group=group, page_obj=page_obj)
+        elif query:
+            context["groups"] = search_content(query)
     else:
-        query, groups, status = "", [], 400
-    context = {"form": form, "query": query, "groups": groups, "total": sum(len(group.hits) for group in groups)}
+        status = 400
+    context["total"] = sum(group.total for group in context["groups"])
     return render_swappable(request, "briefings/search.html", "search-results", context, status=status)
 
 

@@ -849,6 +849,7 @@ def test_search_groups_published_hits_with_links_to_the_reader(client, wagner_pa
             {
                 "key": "leaders",
                 "label": "Leaders",
+                "total": 1,
                 "hits": [
                     {
                         "title": "Assimi Goïta",
@@ -870,6 +871,7 @@ def test_search_finds_article_paragraphs(client, wagner_paragraph):
         {
             "key": "paragraphs",
             "label": "Article paragraphs",
+            "total": 1,
             "hits": [
                 {
                     "title": "The Wagner Transition, paragraph 2",

@@ -120,8 +120,8 @@ def test_faq_filter_narrows_the_questions_as_you_type(browse):
 
 def test_search_shows_results_as_you_type(browse):
     groups = search("Wagner")
-    total = sum(len(group.hits) for group in groups)
-    assert total > 1
+    total, shown = sum(group.total for group in groups), sum(len(group.hits) for group in groups)
+    assert shown > 1
     page = browse.open("/search/")
     mark_document(page)
 
@@ -129,9 +129,30 @@ def test_search_shows_results_as_you_type(browse):
 
     expect(page.locator("#search-results .result-count")).to_have_text(f"{total} results for “Wagner”.")
     expect(page.locator("#search-results h2")).to_have_count(len(groups))
-    expect(page.locator("#search-results li.hit")).to_have_count(total)
+    expect(page.locator("#search-results li.hit")).to_have_count(shown)
     expect(page.locator("#search-results li.hit h3 a[href='/actors/wagner-group/']")).to_have_count(1)
     page.wait_for_url(lambda url: query_of(url) == {"q": ["Wagner"]})
+    assert_same_document(page)
+
+
+def test_search_opens_all_hits_of_a_group_and_keeps_it_while_typing(browse):
+    partial = next(group for group in search("juntas") if group.is_partial)
+    page = browse.open("/search/?q=juntas")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"All {partial.total} results in {partial.label}").click()
+
+    assert query_of(page.url) == {"q": ["juntas"], "group": [partial.key]}
+    expect(page.locator("#search-results li.hit")).to_have_count(min(partial.total, 20))
+    expect(page.get_by_label("Look in")).to_have_value(partial.key)
+    mark_document(page)
+    page.get_by_label("Search everything").press("End")
+    page.get_by_label("Search everything").press_sequentially(" Mali", delay=30)
+    page.wait_for_url(lambda url: query_of(url) == {"q": ["juntas Mali"], "group": [partial.key]})
+    expect(page.locator("#search-results .result-count")).to_contain_text(f"in {partial.label}.")
+    page.get_by_label("Look in").select_option(label="Everything")
+    page.wait_for_url(lambda url: query_of(url) == {"q": ["juntas Mali"]})
+    expect(page.locator("#search-results h2")).not_to_have_count(1)
     assert_same_document(page)
 
 
