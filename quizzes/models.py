@@ -87,7 +87,7 @@ from briefings.models import (
     TimelineEvent,
 )
 
-from .grading import OptionData, QuestionData, cbm_mark, fold
+from .grading import OptionData, QuestionData, cbm_mark, fold, matching_option
 
 
 class QuestionType(models.TextChoices):
@@ -1229,6 +1229,53 @@ class AttemptQuestion(models.Model):
 
     def match_choices(self):
         return [row for row in self.shown_options.all() if row.column == AttemptOption.Column.MATCH]
+
+    def shows(self, attempt, now):
+        """What the student may see of this question now: the attempt's review options, and during
+        an immediate-feedback attempt only once it is answered (and no right answer while a retry is allowed)."""
+        seen = attempt.visibility(now)
+        if attempt.is_in_progress():
+            if self.current_response() is None:
+                return ReviewVisibility()
+            if attempt.quiz.allow_retry:
+                seen = ReviewVisibility(score=seen.score, answer=False, feedback=seen.feedback)
+        return seen
+
+    def right_answer(self):
+        """The right answer in the ids this attempt shows (prefetched ``shown_options__option`` and ``question__options``).
+
+        Choices: the right ids; ordering: the ids in the right order; matching: item id -> answer id;
+        numeric: value, tolerance and unit; short answer: the accepted answers.
+        """
+        qtype = self.question.qtype
+        items = self.items()
+        if qtype == QuestionType.ORDERING:
+            return [row.pk for row in sorted(items, key=lambda row: (row.option.position, row.option_id))]
+        if qtype == QuestionType.MATCHING:
+            by_match = {row.option.match: row.pk for row in self.match_choices()}
+            return {row.pk: by_match.get(row.option.match) for row in items}
+        if qtype == QuestionType.NUMERIC:
+            question = self.question
+            return {"value": question.numeric_answer, "tolerance": question.tolerance, "unit": question.unit}
+        if qtype == QuestionType.SHORT_ANSWER:
+            return [option.text for option in self.question.options.all() if option.is_correct]
+        return [row.pk for row in items if row.option.is_correct]
+
+    def feedback(self):
+        """The feedback of what the student chose (wrong options' feedback, a typed answer an editor foresaw)."""
+        response = self.current_response()
+        if response is None:
+            return []
+        if self.question.qtype == QuestionType.SHORT_ANSWER:
+            option = matching_option(self.question.grading_data(), response.text)
+            by_id = {candidate.pk: candidate for candidate in self.question.options.all()}
+            found = by_id.get(option.id) if option is not None else None
+            return [found.feedback] if found is not None and found.feedback else []
+        if self.question.qtype in CHOICE_TYPES:
+            shown = {row.pk: row for row in self.shown_options.all()}
+            options = [shown[choice.item_id].option for choice in response.chosen() if choice.item_id in shown]
+            return [option.feedback for option in options if option.feedback]
+        return []
 
 
 class AttemptOption(models.Model):

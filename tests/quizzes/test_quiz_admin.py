@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from quizzes import actions
@@ -81,3 +82,25 @@ def test_the_command_closes_overdue_attempts():
 
     assert out.getvalue() == "1 attempt(s) closed.\n"
     assert Attempt.objects.get().state == AttemptState.ABANDONED
+
+
+def test_editors_may_manage_quizzes_and_read_attempts():
+    codenames = set(
+        Group.objects.get(name="Editors")
+        .permissions.filter(
+            content_type__app_label="quizzes",
+            content_type__model__in=["quiz", "quizquestion", "quizrule", "attempt", "attemptquestion", "response"],
+        )
+        .values_list("codename", flat=True)
+    )
+
+    assert codenames == {
+        *(
+            f"{action}_{model}"
+            for model in ("quiz", "quizquestion", "quizrule")
+            for action in ("view", "add", "change", "delete")
+        ),
+        "view_attempt",
+        "view_attemptquestion",
+        "view_response",
+    }
