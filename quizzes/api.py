@@ -24,10 +24,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from briefings.api import VALIDATION_ERROR, ContentPagination
 from briefings.filters import SLUG_PATTERN, FilterForm
 from briefings.models import Paragraph, Section
-from briefings.serializers import ErrorSerializer
+from sahel_learn.api import NOT_FOUND, VALIDATION_ERROR, ErrorSerializer, Pagination, Schema
 
 from . import actions
 from .models import Attempt as AttemptModel
@@ -62,7 +61,6 @@ def is_editor(user):
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description=_("Sign in first: no valid token or session."))
 BAD_TOKEN = OpenApiResponse(ErrorSerializer, description=_("The credentials given (a token) are not valid."))
 CSRF_FAILED = OpenApiResponse(ErrorSerializer, description=_("Signed in by session without the CSRF token."))
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description=_("No such item visible to you, or no such page."))
 
 
 def refused(description):
@@ -118,7 +116,9 @@ class QuestionFilter(filters.FilterSet):
     ),
 )
 class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
-    pagination_class = ContentPagination
+    schema = Schema()
+    model = Question
+    pagination_class = Pagination
     filterset_class = QuestionFilter
     lookup_value_regex = r"[^/]+"  # anything up to the next slash: a bad id gets the JSON 404
 
@@ -152,8 +152,10 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class QuizViewSet(AttemptErrorMixin, viewsets.ReadOnlyModelViewSet):
+    schema = Schema()
+    model = Quiz
     serializer_class = QuizSerializer
-    pagination_class = ContentPagination
+    pagination_class = Pagination
     lookup_field = "slug"
     lookup_value_regex = r"[^/]+"
 
@@ -249,8 +251,10 @@ QUESTION_ID = OpenApiParameter("question_id", int, OpenApiParameter.PATH, descri
     ),
 )
 class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    schema = Schema()
+    model = AttemptModel
     permission_classes = [permissions.IsAuthenticated]
-    pagination_class = ContentPagination
+    pagination_class = Pagination
     filterset_class = AttemptFilter
     lookup_value_regex = r"[^/]+"  # anything up to the next slash: a bad id gets the JSON 404
 
