@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from briefings.models import ARTICLE_KINDS
 from briefings.serializers import CitationSerializer
 
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     QuestionType,
     Quiz,
     Response,
-    StatementKind,
 )
 
 # -- the question bank ----------------------------------------------------------------------------
@@ -75,7 +75,7 @@ class PublicQuestionSerializer(serializers.ModelSerializer):
         if question.qtype in (QuestionType.NUMERIC, QuestionType.SHORT_ANSWER):
             return []
         if question.qtype == QuestionType.STATEMENT_KIND:
-            return [str(label) for label in StatementKind.labels]
+            return [str(kind.label) for kind in ARTICLE_KINDS]
         labels = [option.label for option in question.options.all() if option.label]
         return sorted(labels, key=str.casefold)
 

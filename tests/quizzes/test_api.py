@@ -14,7 +14,6 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from briefings.models import StatementKind
 from quizzes import actions
 from quizzes.models import Attempt, AttemptState, FeedbackMode, QuestionStatus, QuizStatus, Response
 from tests import factories
@@ -99,7 +98,7 @@ def test_public_questions_never_list_items_in_the_answer_s_order_nor_typed_answe
     assert rows["matching"]["matches"] == ["Burkina Faso", "Chad", "Mali"]
     assert rows["short_answer"]["options"] == []
     assert rows["numeric"]["options"] == []
-    assert rows["statement_kind"]["options"] == [str(label) for label in StatementKind.labels]
+    assert rows["statement_kind"]["options"] == ["Reported fact", "Author's analysis", "Attributed claim"]
     assert "1486" not in json.dumps(rows["numeric"])
     assert kinds["short_answer"].options.get().text not in json.dumps(rows["short_answer"])
 
