@@ -5,7 +5,6 @@ because the test client and the live server speak plain HTTP.
 """
 
 import os
-from pathlib import Path
 
 os.environ["DJANGO_DEBUG"] = "false"
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-0123456789abcdef")
@@ -23,15 +22,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The live server serves /static/ itself; the manifest storage would need collectstatic first.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A test database in a file, not in memory: SQLite's in-memory shared cache answers "table is
-    # locked" at once instead of waiting, so tests of two requests at once (transaction=True, two
-    # threads) could not run; in a file, locking, WAL and IMMEDIATE transactions work as in production.
-    # pytest-xdist workers each get their own file (pytest-django adds the worker's suffix).
-    import hashlib as _hashlib
-    import tempfile as _tempfile
-
-    _checkout = _hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]  # noqa: F405
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(_tempfile.gettempdir()) / f"sahel_learn_test_{_checkout}.sqlite3")
-    }
+# SQLite's in-memory test database answers "table is locked" at once to a second connection, so
+# tests of two requests at once (tests/quizzes/test_concurrency.py) run it again in a file, where
+# locking, WAL and IMMEDIATE transactions work as in production: SAHEL_TEST_SQLITE_FILE names it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get("SAHEL_TEST_SQLITE_FILE"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SAHEL_TEST_SQLITE_FILE"]}  # noqa: F405

@@ -1,11 +1,10 @@
 """Attempts: starting, answering, flagging and submitting, every limit, time-outs and concurrency."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quizzes import actions
@@ -641,76 +640,3 @@ def test_finishing_overdue_attempts_takes_a_fixed_number_of_queries():
         return len(queries)
 
     assert count(1) == count(4)
-
-
-# -- concurrency: two requests at once -----------------------------------------------------------
-
-
-def _at_once(*calls):
-    """Run the calls in two threads started together; each thread's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_tabs_starting_at_once_make_one_attempt():
-    quiz = factories.quiz_with([_single()])
-    user = factories.student()
-
-    results = _at_once(
-        lambda: actions.start_attempt(quiz=quiz, user=user, now=NOW),
-        lambda: actions.start_attempt(quiz=quiz, user=user, now=NOW),
-    )
-
-    assert sorted(type(result).__name__ for result in results) == ["Attempt", "AttemptInProgress"]
-    assert Attempt.objects.count() == 1
-    assert AttemptQuestion.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_submits_at_once_submit_once():
-    quiz = factories.quiz_with([_single()])
-    attempt = actions.start_attempt(quiz=quiz, user=factories.student(), now=NOW)
-
-    results = _at_once(
-        lambda: actions.submit_attempt(attempt=attempt, now=NOW + MINUTE),
-        lambda: actions.submit_attempt(attempt=attempt, now=NOW + 2 * MINUTE),
-    )
-
-    assert sorted(type(result).__name__ for result in results) == ["Attempt", "AttemptClosed"]
-    winner = next(result for result in results if isinstance(result, Attempt))
-    assert Attempt.objects.get().submitted_at == winner.submitted_at
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_answer_racing_a_submit_is_either_in_the_score_or_refused():
-    quiz = factories.quiz_with([_single()])
-    attempt = actions.start_attempt(quiz=quiz, user=factories.student(), now=NOW)
-    slot = slots_of(attempt)[0]
-
-    results = _at_once(
-        lambda: actions.save_response(attempt=attempt, slot=slot, answer=right_answer(slot), now=NOW),
-        lambda: actions.submit_attempt(attempt=attempt, now=NOW),
-    )
-
-    submitted = Attempt.objects.get()
-    if isinstance(results[0], actions.AttemptClosed):
-        assert (submitted.score, Response.objects.count()) == (Decimal(0), 0)
-    else:
-        assert (submitted.score, Response.objects.count()) == (Decimal(1), 1)
