@@ -131,6 +131,16 @@ class ReviewOptionsSerializer(serializers.Serializer):
     feedback = serializers.BooleanField(help_text=_("Feedback, the explanation and the cited paragraphs."))
 
 
+class QuizReviewSerializer(serializers.Serializer):
+    """What the review shows at each moment: during the attempt (immediate feedback), right after it, later
+    while the quiz is open, after it closes."""
+
+    during = ReviewOptionsSerializer()
+    immediately = ReviewOptionsSerializer()
+    later = ReviewOptionsSerializer()
+    after_close = ReviewOptionsSerializer()
+
+
 class QuizSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="quiz-detail", lookup_field="slug")
     time_limit = serializers.SerializerMethodField(help_text=_("In seconds; null for no limit."))
@@ -182,15 +192,7 @@ class QuizSerializer(serializers.ModelSerializer):
     def get_question_count(self, quiz):
         return getattr(quiz, "fixed_count", 0) + (getattr(quiz, "drawn_count", 0) or 0)
 
-    @extend_schema_field(
-        {
-            "type": "object",
-            "properties": {
-                moment: {"$ref": "#/components/schemas/ReviewOptions"}
-                for moment in ("during", "immediately", "later", "after_close")
-            },
-        }
-    )
+    @extend_schema_field(QuizReviewSerializer)
     def get_review(self, quiz):
         return {
             moment: ReviewOptionsSerializer(quiz.review_shows(moment)).data

@@ -31,3 +31,24 @@ def test_refusals_document_their_code_and_the_attempt_concerned(client):
     assert set(schema["components"]["schemas"]["AttemptError"]["properties"]) == {"detail", "code", "attempt"}
     answer = schema["components"]["schemas"]["Answer"]["properties"]["answer"]
     assert [variant["type"] for variant in answer["oneOf"]] == ["array", "object", "string"]
+
+
+def test_every_reference_in_the_schema_names_a_component(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.add(node["$ref"].removeprefix("#/components/schemas/"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema["paths"])
+    walk(schema["components"])
+
+    assert refs
+    assert refs - set(schema["components"]["schemas"]) == set()
