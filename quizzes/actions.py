@@ -14,19 +14,44 @@ Where ``flag_questions_for_review`` must be called (an edit to content questions
 review flags and records the sources' current fingerprints.
 """
 
+import random
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import get_text_list
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_update_with_history
 
-from briefings.models import Paragraph
+from briefings.models import Paragraph, Section
 
-from .models import Question, QuestionSource, QuestionStatus, ReviewFlag
+from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, fold, parse_number, score
+from .models import (
+    CHOICE_TYPES,
+    AnswerOption,
+    Attempt,
+    AttemptOption,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionSource,
+    QuestionStatus,
+    QuestionType,
+    Quiz,
+    Response,
+    ResponseChoice,
+    ReviewFlag,
+    TimeoutAction,
+    as_decimal,
+)
 
 
 def change_reason(obj, changed_fields=()):
@@ -155,3 +180,443 @@ def publish_questions(*, questions, user=None):
     if sources:
         bulk_update_with_history(sources, QuestionSource, ["item_fingerprint"], batch_size=500)
     return result
+
+
+# =================================================================================================
+# Quizzes: starting, answering, flagging and submitting attempts
+# =================================================================================================
+#
+# Every workflow locks the rows it decides on (the student's user row to start, the attempt to
+# answer or submit: ``select_for_update``; SQLite's IMMEDIATE transactions serialise writers), checks
+# every limit, then writes. A refused request raises an ``AttemptError`` before writing anything;
+# each kind carries the HTTP status the pages and the API answer with. An attempt whose time is
+# over stays "in progress" in the database until ``finish_overdue_attempts`` closes it by the
+# quiz's rule (the pages, the API and ``start_attempt`` call it before reading; a cron job may too):
+# until then it is treated as over everywhere (``Attempt.is_overdue``).
+
+
+class AttemptError(Exception):
+    """A request the quiz's rules refuse: nothing was changed."""
+
+    http_status = 409
+    code = "attempt_error"
+    default_message = _lazy("This cannot be done with this attempt.")
+
+    def __init__(self, message=None, *, attempt=None):
+        self.message = str(message or self.default_message)
+        self.attempt = attempt
+        super().__init__(self.message)
+
+
+class QuizUnavailable(AttemptError):
+    http_status = 403
+    code = "quiz_unavailable"
+    default_message = _lazy("This quiz is not published.")
+
+
+class QuizNotOpen(AttemptError):
+    http_status = 403
+    code = "quiz_not_open"
+    default_message = _lazy("This quiz is not open.")
+
+
+class NoAttemptsLeft(AttemptError):
+    http_status = 403
+    code = "no_attempts_left"
+    default_message = _lazy("You have used every attempt this quiz allows.")
+
+
+class AttemptInProgress(AttemptError):
+    http_status = 409
+    code = "attempt_in_progress"
+    default_message = _lazy("You already have an attempt in progress: continue it.")
+
+
+class QuizHasNoQuestions(AttemptError):
+    http_status = 409
+    code = "quiz_has_no_questions"
+    default_message = _lazy("This quiz has no questions to draw yet.")
+
+
+class AttemptClosed(AttemptError):
+    http_status = 409
+    code = "attempt_closed"
+    default_message = _lazy("This attempt is over: it can no longer be changed.")
+
+
+class TimeIsUp(AttemptError):
+    http_status = 409
+    code = "time_is_up"
+    default_message = _lazy("Time is up for this attempt.")
+
+
+class QuestionNotInAttempt(AttemptError):
+    http_status = 404
+    code = "question_not_in_attempt"
+    default_message = _lazy("This question is not part of this attempt.")
+
+
+class QuestionClosed(AttemptError):
+    http_status = 409
+    code = "question_closed"
+    default_message = _lazy("This question can no longer be answered.")
+
+
+class InvalidAnswer(AttemptError):
+    http_status = 400
+    code = "invalid_answer"
+    default_message = _lazy("That is not an answer to this question.")
+
+
+_random = random.SystemRandom()
+
+
+def _lock_attempt(attempt):
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+
+
+def _draw_questions(quiz):
+    """The (question, marks) pairs of a new attempt: the fixed list, then each rule's draw; usable questions only."""
+    usable = Question.objects.usable()
+    fixed = list(quiz.quiz_questions.filter(question__in=usable).select_related("question").order_by("position", "pk"))
+    chosen = [(row.question, row.marks) for row in fixed]
+    rules = list(quiz.rules.order_by("position", "pk"))
+    if rules:
+        taken = {question.pk for question, _marks in chosen}
+        condition = Q(_connector=Q.OR)
+        for rule in rules:
+            condition |= Q(
+                *([Q(topic=rule.topic)] if rule.topic else []),
+                *([Q(qtype=rule.qtype)] if rule.qtype else []),
+                *([Q(sections=rule.section_id)] if rule.section_id else []),
+            )
+        candidates = list(
+            usable.filter(condition)
+            .exclude(pk__in=taken)
+            .distinct()
+            .order_by("pk")
+            .prefetch_related(Prefetch("sections", queryset=Section.objects.only("pk")))
+        )
+        for rule in rules:
+            pool = [
+                question
+                for question in candidates
+                if question.pk not in taken
+                and rule.accepts(question, {section.pk for section in question.sections.all()})
+            ]
+            for question in _random.sample(pool, min(rule.count, len(pool))):
+                taken.add(question.pk)
+                chosen.append((question, rule.marks))
+    if quiz.shuffle_questions:
+        _random.shuffle(chosen)
+    return chosen
+
+
+def _shown_options(quiz, question, options):
+    """The (option, column) pairs of ``question`` in the order one attempt shows them (see AttemptOption)."""
+    options = sorted(options, key=lambda option: (option.position, option.pk))
+    qtype = question.qtype
+    if qtype in (QuestionType.NUMERIC, QuestionType.SHORT_ANSWER):
+        return []  # typed answers: the options are the answer key, never shown
+    if qtype == QuestionType.ORDERING:
+        # Always shuffled, and never shown in the right order.
+        order = list(options)
+        while len(order) > 1 and order == options:
+            _random.shuffle(order)
+        return [(option, AttemptOption.Column.ITEM) for option in order]
+    if qtype == QuestionType.MATCHING:
+        stems = [option for option in options if option.text]
+        if quiz.shuffle_options:
+            _random.shuffle(stems)
+        answers, seen = [], set()
+        for option in options:
+            if option.match not in seen:
+                seen.add(option.match)
+                answers.append(option)
+        # The right-hand column in alphabetical order: unrelated to which item it belongs to.
+        answers.sort(key=lambda option: fold(option.match))
+        return [(option, AttemptOption.Column.ITEM) for option in stems] + [
+            (option, AttemptOption.Column.MATCH) for option in answers
+        ]
+    if quiz.shuffle_options and qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        _random.shuffle(options)
+    return [(option, AttemptOption.Column.ITEM) for option in options]
+
+
+@transaction.atomic
+def start_attempt(*, quiz, user, now):
+    """Start ``user``'s next attempt at ``quiz``: draw its questions and fix their options' order.
+
+    Raises QuizUnavailable (not published), QuizNotOpen, AttemptInProgress (with the attempt to
+    continue), NoAttemptsLeft or QuizHasNoQuestions; an attempt whose time is over is first closed
+    by the quiz's rule. A fixed number of queries, however many questions.
+    """
+    # One student's starts one after the other: two tabs or a replayed request wait here, then see the first attempt.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    quiz = Quiz.objects.get(pk=quiz.pk)
+    if not quiz.is_published():
+        raise QuizUnavailable()
+    if not quiz.is_open(now):
+        if quiz.opens_at is not None and now < quiz.opens_at:
+            raise QuizNotOpen(
+                _("This quiz opens on %(when)s.") % {"when": date_format(localtime(quiz.opens_at), "DATETIME_FORMAT")}
+            )
+        raise QuizNotOpen(
+            _("This quiz closed on %(when)s.") % {"when": date_format(localtime(quiz.closes_at), "DATETIME_FORMAT")}
+        )
+    mine = Attempt.objects.filter(quiz=quiz, user=user)
+    finish_overdue_attempts(attempts=mine, now=now)
+    current = mine.in_progress().first()
+    if current is not None:
+        raise AttemptInProgress(attempt=current)
+    used = mine.aggregate(count=Count("pk"), last=Max("number"))
+    if quiz.attempts_allowed and used["count"] >= quiz.attempts_allowed:
+        raise NoAttemptsLeft()
+    drawn = _draw_questions(quiz)
+    if not drawn:
+        raise QuizHasNoQuestions()
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=(used["last"] or 0) + 1,
+                started_at=now,
+                deadline=quiz.deadline_for(now),
+                max_score=sum(marks for _question, marks in drawn),
+            )
+    except IntegrityError:  # the constraints behind the lock: another start won the race
+        raise AttemptInProgress(attempt=mine.in_progress().first()) from None
+    slots = AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(attempt=attempt, question=question, position=position, marks=marks)
+        for position, (question, marks) in enumerate(drawn, start=1)
+    )
+    options = {}
+    for option in AnswerOption.objects.filter(question_id__in=[slot.question_id for slot in slots]):
+        options.setdefault(option.question_id, []).append(option)
+    shown = []
+    for slot in slots:
+        positions = {}
+        for option, column in _shown_options(quiz, slot.question, options.get(slot.question_id, [])):
+            positions[column] = positions.get(column, 0) + 1
+            shown.append(AttemptOption(slot=slot, option=option, column=column, position=positions[column]))
+    AttemptOption.objects.bulk_create(shown)
+    return attempt
+
+
+def _slot_for_answer(attempt, *, slot=None, question=None):
+    """The attempt's slot for ``slot`` or ``question``, with what grading and the answer's ids need."""
+    slots = AttemptQuestion.objects.filter(attempt=attempt).prefetch_related(
+        "shown_options", "question__options", Prefetch("responses", queryset=Response.objects.all())
+    )
+    if slot is not None:
+        slots = slots.filter(pk=slot.pk)
+    elif question is not None:
+        slots = slots.filter(question=question)
+    else:
+        raise TypeError("save_response needs a slot or a question")
+    found = slots.select_related("question").first()
+    if found is None:
+        raise QuestionNotInAttempt()
+    return found
+
+
+def _ids(value):
+    """A list of whole numbers from the answer, or InvalidAnswer."""
+    if isinstance(value, str | bytes | dict) or not isinstance(value, list | tuple | set | frozenset):
+        raise InvalidAnswer(_("Give the options as a list of their ids."))
+    if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+        raise InvalidAnswer(_("Option ids are whole numbers."))
+    return list(value)
+
+
+def _read_answer(slot, answer):
+    """(grading response, ResponseChoice rows unsaved, typed fields) from the student's ``answer``.
+
+    Shapes by type: choices and ordering, a list of the ids the attempt shows; matching, a dict of
+    item id -> answer id (or None); numeric and short answer, the typed text.
+    """
+    qtype = slot.question.qtype
+    items = {row.pk: row for row in slot.shown_options.all() if row.column == AttemptOption.Column.ITEM}
+    matches = {row.pk: row for row in slot.shown_options.all() if row.column == AttemptOption.Column.MATCH}
+    typed = {"text": "", "number": None, "unit": ""}
+    if qtype in CHOICE_TYPES or qtype == QuestionType.ORDERING:
+        ids = _ids(answer)
+        if not ids:
+            raise InvalidAnswer(_("Choose an option.") if qtype in CHOICE_TYPES else _("Put the items in order."))
+        if len(set(ids)) != len(ids):
+            raise InvalidAnswer(_("Each option may be given only once."))
+        if not set(ids) <= set(items):
+            raise InvalidAnswer(_("That option is not one of this question's options."))
+        response = [items[pk].option_id for pk in ids]
+        if qtype in CHOICE_TYPES:
+            response = frozenset(response)
+        choices = [ResponseChoice(item=items[pk], position=place) for place, pk in enumerate(ids, start=1)]
+        return response, choices, typed
+    if qtype == QuestionType.MATCHING:
+        if not isinstance(answer, dict) or not answer:
+            raise InvalidAnswer(_("Match each item to one answer."))
+        pairs = {}
+        for key, value in answer.items():
+            try:
+                item_id = int(key)
+            except (TypeError, ValueError):
+                raise InvalidAnswer(_("Item ids are whole numbers.")) from None
+            if item_id not in items:
+                raise InvalidAnswer(_("That item is not one of this question's items."))
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in matches):
+                raise InvalidAnswer(_("That answer is not one of this question's answers."))
+            pairs[item_id] = value
+        response = {items[pk].option_id: (matches[value].option_id if value else None) for pk, value in pairs.items()}
+        choices = [
+            ResponseChoice(item=items[pk], match=matches[value] if value else None, position=place)
+            for place, (pk, value) in enumerate(
+                sorted(pairs.items(), key=lambda pair: items[pair[0]].position), start=1
+            )
+        ]
+        return response, choices, typed
+    if not isinstance(answer, str) or not answer.strip():
+        raise InvalidAnswer(_("Type your answer."))
+    if len(answer) > Response._meta.get_field("text").max_length:
+        raise InvalidAnswer(_("That answer is too long."))
+    typed["text"] = answer.strip()
+    if qtype == QuestionType.NUMERIC:
+        try:
+            number = parse_number(answer)
+        except InvalidResponse:
+            raise InvalidAnswer(_("Type a number, for example 1,486 or 2.5 million.")) from None
+        if abs(number.value) >= Decimal(10) ** 17:
+            raise InvalidAnswer(_("That number is too large."))
+        typed["number"], typed["unit"] = number.value, number.unit[:40]
+        return number, [], typed
+    return answer, [], typed
+
+
+@transaction.atomic
+def save_response(*, attempt, answer, now, slot=None, question=None, certainty=None):
+    """Record and score the student's answer to one question of ``attempt`` (by ``slot`` or ``question``).
+
+    Raises AttemptClosed, TimeIsUp, QuestionNotInAttempt, QuestionClosed (sequential navigation:
+    a question before the current one; immediate feedback without retry: answered already) or
+    InvalidAnswer; then nothing is stored. A new answer replaces the previous one (``tries`` + 1).
+    """
+    attempt = _lock_attempt(attempt)
+    quiz = attempt.quiz
+    if not attempt.is_in_progress():
+        raise AttemptClosed(attempt=attempt)
+    if attempt.time_is_up(now):
+        raise TimeIsUp(_("Time is up: no more answers can be given in this attempt."), attempt=attempt)
+    slot = _slot_for_answer(attempt, slot=slot, question=question)
+    previous = slot.current_response()
+    if quiz.is_sequential() and slot.position < attempt.current_position:
+        raise QuestionClosed(_("This quiz goes in order: earlier questions cannot be answered again."))
+    if quiz.is_immediate() and not quiz.allow_retry and previous is not None:
+        raise QuestionClosed(_("This question has been answered and its feedback shown; this quiz allows no retry."))
+    if certainty is not None and not quiz.certainty_based:
+        raise InvalidAnswer(_("This quiz does not ask how sure you are."))
+    if certainty is not None and certainty not in CBM_RIGHT:
+        raise InvalidAnswer(_("Certainty is 1, 2 or 3."))
+    graded, choices, typed = _read_answer(slot, answer)
+    try:
+        fraction = score(slot.question.grading_data(), graded)
+    except InvalidResponse as error:
+        raise InvalidAnswer(_(str(error))) from None  # noqa: INT001 - grading's messages
+    values = {**typed, "certainty": certainty, "fraction": as_decimal(fraction), "answered_at": now}
+    if previous is None:
+        response = Response.objects.create(slot=slot, **values)
+    else:
+        response = previous
+        for name, value in values.items():
+            setattr(response, name, value)
+        response.tries += 1
+        response.save()
+        response.choices.all().delete()
+    for choice in choices:
+        choice.response = response
+    ResponseChoice.objects.bulk_create(choices)
+    if quiz.is_sequential() and slot.position > attempt.current_position:
+        attempt.current_position = slot.position
+        attempt.save(update_fields=["current_position"])
+    return response
+
+
+@transaction.atomic
+def flag_question(*, attempt, now, slot=None, question=None, flagged=True):
+    """Mark (or unmark) one question of an in-progress attempt to come back to."""
+    attempt = _lock_attempt(attempt)
+    if not attempt.is_in_progress() or attempt.is_overdue(now):
+        raise AttemptClosed(attempt=attempt)
+    slots = AttemptQuestion.objects.filter(attempt=attempt)
+    slots = slots.filter(pk=slot.pk) if slot is not None else slots.filter(question=question)
+    found = slots.first()
+    if found is None:
+        raise QuestionNotInAttempt()
+    if found.flagged != flagged:
+        found.flagged = flagged
+        found.save(update_fields=["flagged"])
+    return found
+
+
+def _score(attempt, slots):
+    """Set ``attempt``'s score (and CBM average) from its slots' prefetched responses."""
+    total, cbm = Decimal(0), []
+    for slot in slots:
+        response = slot.current_response()
+        fraction = Fraction(response.fraction) if response is not None else Fraction(0)
+        total += Decimal(response.fraction if response is not None else 0) * slot.marks
+        cbm.append(cbm_mark(fraction, response.certainty if response is not None else None))
+    attempt.score = total.quantize(Decimal("0.0001"))
+    if attempt.quiz.certainty_based and cbm:
+        attempt.cbm_average = as_decimal(sum(cbm) / len(cbm), places=4)
+
+
+@transaction.atomic
+def submit_attempt(*, attempt, now):
+    """Submit ``attempt`` and score it from its saved responses.
+
+    Raises AttemptClosed (submitted already, or closed) or TimeIsUp (past the deadline when the
+    quiz only counts attempts submitted in time, or past the grace period). When the quiz submits
+    what is there at the deadline, a late submit is the deadline's submit.
+    """
+    attempt = _lock_attempt(attempt)
+    if not attempt.is_in_progress():
+        raise AttemptClosed(_("This attempt has been submitted already."), attempt=attempt)
+    submitted_at = now
+    if attempt.time_is_up(now):
+        action = attempt.quiz.timeout_action
+        if action == TimeoutAction.SUBMIT:
+            submitted_at = attempt.deadline
+        elif action == TimeoutAction.DISCARD or attempt.is_overdue(now):
+            raise TimeIsUp(_("Time ran out before this attempt was submitted: it is not counted."), attempt=attempt)
+    slots = list(attempt.slots.prefetch_related("responses"))
+    _score(attempt, slots)
+    attempt.state, attempt.submitted_at = AttemptState.SUBMITTED, submitted_at
+    attempt.save(update_fields=["score", "cbm_average", "state", "submitted_at"])
+    return attempt
+
+
+@transaction.atomic
+def finish_overdue_attempts(*, now, attempts=None):
+    """Close every in-progress attempt (of ``attempts``, else all) whose time is over, by its quiz's rule.
+
+    "Submit what is there": submitted at the deadline, scored. A grace period: not submitted within
+    it, not counted (abandoned). "Not counted": abandoned at the deadline. Returns how many were
+    closed. A fixed number of queries.
+    """
+    queryset = Attempt.objects.all() if attempts is None else attempts
+    overdue = list(
+        queryset.overdue(now)
+        .select_for_update(of=("self",))
+        .select_related("quiz")
+        .prefetch_related("slots__responses")
+        .order_by("pk")
+    )
+    for attempt in overdue:
+        if attempt.quiz.timeout_action == TimeoutAction.SUBMIT:
+            _score(attempt, attempt.slots.all())
+            attempt.state, attempt.submitted_at = AttemptState.SUBMITTED, attempt.deadline
+        else:
+            attempt.state, attempt.submitted_at = AttemptState.ABANDONED, attempt.grace_ends_at()
+    if overdue:
+        Attempt.objects.bulk_update(overdue, ["score", "cbm_average", "state", "submitted_at"])
+    return len(overdue)

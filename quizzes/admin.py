@@ -21,7 +21,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from briefings.models import Paragraph
 
 from .actions import publish_questions
-from .models import AnswerOption, Question, QuestionSource, QuestionStatus, QuestionType, ReviewFlag
+from .models import (
+    AnswerOption,
+    Attempt,
+    AttemptQuestion,
+    Question,
+    QuestionSource,
+    QuestionStatus,
+    QuestionType,
+    Quiz,
+    QuizQuestion,
+    QuizRule,
+    ReviewFlag,
+    ReviewMoment,
+)
 
 
 class AnswerOptionFormSet(forms.BaseInlineFormSet):
@@ -285,3 +298,83 @@ def preview_context(question):
     context["wrong_with_feedback"] = [option for option in options if not option.is_correct and option.feedback]
     context["is_draft"] = question.status != QuestionStatus.PUBLISHED
     return context
+
+
+# -- Quizzes and attempts ----------------------------------------------------------------------------
+
+
+class QuizQuestionInline(admin.TabularInline):
+    model = QuizQuestion
+    extra = 0
+    autocomplete_fields = ("question",)
+    fields = ("position", "question", "marks")
+
+
+class QuizRuleInline(admin.TabularInline):
+    model = QuizRule
+    extra = 0
+    fields = ("position", "count", "topic", "section", "qtype", "marks")
+
+
+REVIEW_FIELDS = tuple(
+    f"review_{moment}_{what}" for moment in ReviewMoment.values for what in ("score", "answer", "feedback")
+)
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "opens_at", "closes_at", "attempts_allowed", "grading_method")
+    list_filter = ("status", "feedback_mode", "navigation", "certainty_based")
+    search_fields = ("title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [QuizQuestionInline, QuizRuleInline]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "description", "status")}),
+        (_("Timing"), {"fields": ("opens_at", "closes_at", "time_limit", "timeout_action", "grace_period")}),
+        (_("Grade"), {"fields": ("attempts_allowed", "grading_method", "pass_mark", "certainty_based")}),
+        (
+            _("Layout and feedback"),
+            {"fields": ("shuffle_questions", "shuffle_options", "navigation", "feedback_mode", "allow_retry")},
+        ),
+        (
+            _("What the review shows, when"),
+            {
+                "fields": tuple(REVIEW_FIELDS[index : index + 3] for index in range(0, len(REVIEW_FIELDS), 3)),
+                "description": _(
+                    "During the attempt (immediate feedback only), right after it (two minutes), later while "
+                    "the quiz is open, after it closes: the score, the right answer, the feedback."
+                ),
+            },
+        ),
+    )
+
+
+class AttemptQuestionInline(admin.TabularInline):
+    model = AttemptQuestion
+    extra = 0
+    fields = ("position", "question", "marks", "flagged")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Attempts are read here, never edited: they change only through the quiz workflows."""
+
+    list_display = ("quiz", "user", "number", "state", "started_at", "submitted_at", "score", "max_score")
+    list_filter = ("state", "quiz")
+    search_fields = ("user__username", "quiz__title")
+    list_select_related = ("quiz", "user")
+    inlines = [AttemptQuestionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Attempt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -52,15 +52,20 @@ question's own ``content_fingerprint()`` as generated, so a re-run can tell an e
 (fingerprint differs: leave it) from an untouched question (may be regenerated).
 """
 
+import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
@@ -82,7 +87,7 @@ from briefings.models import (
     TimelineEvent,
 )
 
-from .grading import OptionData, QuestionData, fold
+from .grading import OptionData, QuestionData, cbm_mark, fold, matching_option
 
 
 class QuestionType(models.TextChoices):
@@ -648,3 +653,730 @@ class ReviewFlag(models.Model):
 
     def is_open(self):
         return self.resolved_at is None
+
+
+# =================================================================================================
+# Quizzes and attempts
+# =================================================================================================
+#
+# A ``Quiz`` is a set of rules; its questions are ``QuizQuestion`` rows (a fixed list, with position
+# and marks) and/or ``QuizRule`` rows ("draw N usable questions of this topic, section or type"),
+# drawn anew for each attempt. An ``Attempt`` keeps what was drawn as ``AttemptQuestion`` rows
+# (slots) and, per slot, the order the student sees the options in as ``AttemptOption`` rows, so a
+# reload or another device shows the same attempt. The student only ever sees AttemptOption ids,
+# never AnswerOption ids (a matching question's right-hand column has its own rows), and ordering
+# items are always shuffled, so neither an id nor an order tells the answer. Each answer is one
+# ``Response`` per slot with ``ResponseChoice`` rows (a choice, an item at its place, a pair), and
+# the typed text or number; the server scores it with ``quizzes.grading``.
+#
+# Review options are twelve boolean fields: four moments (``ReviewMoment``) × score, right answer,
+# feedback (``Quiz.review_shows(moment)``). The workflows live in ``quizzes/actions.py``.
+
+
+class QuizStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class GradingMethod(models.TextChoices):
+    HIGHEST = "highest", _("Highest grade")
+    AVERAGE = "average", _("Average grade")
+    FIRST = "first", _("First attempt")
+    LAST = "last", _("Last attempt")
+
+
+class Navigation(models.TextChoices):
+    FREE = "free", _("Free: questions in any order, going back allowed")
+    SEQUENTIAL = "sequential", _("Sequential: in order, no going back")
+
+
+class FeedbackMode(models.TextChoices):
+    DEFERRED = "deferred", _("Deferred: feedback after submitting")
+    IMMEDIATE = "immediate", _("Immediate: feedback after each answer")
+
+
+class TimeoutAction(models.TextChoices):
+    SUBMIT = "submit", _("Submit what is there")
+    GRACE = "grace", _("A grace period to submit, without answering more")
+    DISCARD = "discard", _("Not counted unless submitted in time")
+
+
+class ReviewMoment(models.TextChoices):
+    DURING = "during", _("During the attempt")
+    IMMEDIATELY = "immediately", _("Right after the attempt")
+    LATER = "later", _("Later, while the quiz is open")
+    AFTER_CLOSE = "after_close", _("After the quiz closes")
+
+
+# "Right after the attempt" lasts this long after submitting (as in Moodle).
+IMMEDIATE_REVIEW_WINDOW = datetime.timedelta(minutes=2)
+
+CERTAINTY_CHOICES = [
+    (1, _("Unsure (right 1, wrong 0)")),
+    (2, _("Mid (right 2, wrong −2)")),
+    (3, _("Quite sure (right 3, wrong −6)")),
+]
+
+
+@dataclass(frozen=True)
+class ReviewVisibility:
+    """What a student may see of an attempt at one moment."""
+
+    score: bool = False
+    answer: bool = False
+    feedback: bool = False
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=QuizStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Editors (staff) see every quiz; everybody else published ones."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def open_at(self, now):
+        return self.published().filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+        )
+
+
+def _review_field(moment, what):
+    return models.BooleanField(
+        format_lazy("{moment}: {what}", moment=ReviewMoment(moment).label, what=what), default=True
+    )
+
+
+class Quiz(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuizStatus.choices, default=QuizStatus.DRAFT, db_index=True
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_options = models.BooleanField(
+        _("shuffle options"), default=True, help_text=_("Ordering items are always shuffled.")
+    )
+    time_limit = models.DurationField(_("time limit"), null=True, blank=True, help_text=_("Empty for no limit."))
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=0, help_text=_("0 for unlimited attempts.")
+    )
+    grading_method = models.CharField(
+        _("grading method"), max_length=10, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The grade, in percent, a student needs to pass. Empty for no pass mark."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    navigation = models.CharField(_("navigation"), max_length=10, choices=Navigation.choices, default=Navigation.FREE)
+    feedback_mode = models.CharField(
+        _("feedback"), max_length=10, choices=FeedbackMode.choices, default=FeedbackMode.DEFERRED
+    )
+    allow_retry = models.BooleanField(
+        _("retry after feedback"),
+        default=False,
+        help_text=_("Immediate feedback only: the student may answer a question again after seeing its feedback."),
+    )
+    timeout_action = models.CharField(
+        _("when time runs out"), max_length=10, choices=TimeoutAction.choices, default=TimeoutAction.SUBMIT
+    )
+    grace_period = models.DurationField(
+        _("grace period"),
+        null=True,
+        blank=True,
+        help_text=_("With a grace period: how long to submit after time runs out."),
+    )
+    certainty_based = models.BooleanField(
+        _("certainty-based marking"),
+        default=False,
+        help_text=_("The student says how sure they are of each answer (1 to 3): right scores 1/2/3, wrong 0/−2/−6."),
+    )
+    review_during_score = _review_field(ReviewMoment.DURING, _("score"))
+    review_during_answer = _review_field(ReviewMoment.DURING, _("right answer"))
+    review_during_feedback = _review_field(ReviewMoment.DURING, _("feedback"))
+    review_immediately_score = _review_field(ReviewMoment.IMMEDIATELY, _("score"))
+    review_immediately_answer = _review_field(ReviewMoment.IMMEDIATELY, _("right answer"))
+    review_immediately_feedback = _review_field(ReviewMoment.IMMEDIATELY, _("feedback"))
+    review_later_score = _review_field(ReviewMoment.LATER, _("score"))
+    review_later_answer = _review_field(ReviewMoment.LATER, _("right answer"))
+    review_later_feedback = _review_field(ReviewMoment.LATER, _("feedback"))
+    review_after_close_score = _review_field(ReviewMoment.AFTER_CLOSE, _("score"))
+    review_after_close_answer = _review_field(ReviewMoment.AFTER_CLOSE, _("right answer"))
+    review_after_close_feedback = _review_field(ReviewMoment.AFTER_CLOSE, _("feedback"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=F("opens_at")),
+                name="quiz_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=Q(pass_mark__isnull=True) | Q(pass_mark__gte=0, pass_mark__lte=100),
+                name="quiz_pass_mark_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=~Q(timeout_action=TimeoutAction.GRACE) | Q(grace_period__isnull=False),
+                name="quiz_grace_action_has_grace_period",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The quiz must close after it opens.")
+        if self.timeout_action == TimeoutAction.GRACE and not self.grace_period:
+            errors["grace_period"] = _("Give the grace period, or choose another rule for when time runs out.")
+        if self.time_limit is not None and self.time_limit.total_seconds() <= 0:
+            errors["time_limit"] = _("The time limit must be longer than zero.")
+        if self.allow_retry and self.feedback_mode != FeedbackMode.IMMEDIATE:
+            errors["allow_retry"] = _("A retry needs immediate feedback.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_published(self):
+        return self.status == QuizStatus.PUBLISHED
+
+    def is_open(self, now):
+        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+
+    def is_sequential(self):
+        return self.navigation == Navigation.SEQUENTIAL
+
+    def is_immediate(self):
+        return self.feedback_mode == FeedbackMode.IMMEDIATE
+
+    def deadline_for(self, started_at):
+        """When an attempt started at ``started_at`` must end: the time limit or the closing time, the sooner."""
+        ends = [moment for moment in (self.closes_at,) if moment is not None]
+        if self.time_limit is not None:
+            ends.append(started_at + self.time_limit)
+        return min(ends) if ends else None
+
+    def review_shows(self, moment):
+        return ReviewVisibility(
+            score=getattr(self, f"review_{moment}_score"),
+            answer=getattr(self, f"review_{moment}_answer"),
+            feedback=getattr(self, f"review_{moment}_feedback"),
+        )
+
+    def passes(self, percent):
+        """Does a grade of ``percent`` pass? None when the quiz has no pass mark or there is no grade."""
+        if self.pass_mark is None or percent is None:
+            return None
+        return percent >= self.pass_mark
+
+
+class QuizQuestion(models.Model):
+    """A question of a quiz's fixed list, at its position, worth its marks."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="quiz_questions", verbose_name=_("quiz"))
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="quiz_questions", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    marks = models.DecimalField(
+        _("marks"), max_digits=6, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        ordering = ["quiz", "position", "pk"]
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quizquestion_unique_question"),
+            models.CheckConstraint(condition=Q(marks__gt=0), name="quizquestion_marks_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.position}: {self.question}"
+
+
+class QuizRule(models.Model):
+    """Draw ``count`` usable questions matching the rule (topic, section, type: each optional), anew per attempt."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="rules", verbose_name=_("quiz"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    count = models.PositiveSmallIntegerField(_("number of questions"), validators=[MinValueValidator(1)])
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="quiz_rules", verbose_name=_("section")
+    )
+    qtype = models.CharField(_("type"), max_length=20, choices=QuestionType.choices, blank=True)
+    marks = models.DecimalField(
+        _("marks per question"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        ordering = ["quiz", "position", "pk"]
+        verbose_name = _("quiz rule")
+        verbose_name_plural = _("quiz rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="quizrule_count_positive"),
+            models.CheckConstraint(condition=Q(marks__gt=0), name="quizrule_marks_positive"),
+        ]
+
+    def __str__(self):
+        return _("Draw %(count)s questions") % {"count": self.count}
+
+    def accepts(self, question, section_ids):
+        """Does ``question`` (whose sections' ids are ``section_ids``) fit this rule?"""
+        return (
+            (not self.topic or question.topic == self.topic)
+            and (not self.qtype or question.qtype == self.qtype)
+            and (self.section_id is None or self.section_id in section_ids)
+        )
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    ABANDONED = "abandoned", _("Not submitted in time")
+
+
+@dataclass(frozen=True)
+class QuizGrade:
+    """A student's grade on a quiz by its grading method, over their submitted attempts."""
+
+    user_id: int
+    percent: Decimal
+    attempts: int
+    passed: bool | None
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_student(self, user):
+        """A student's own attempts (nobody sees another's here)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def in_progress(self):
+        return self.filter(state=AttemptState.IN_PROGRESS)
+
+    def submitted(self):
+        return self.filter(state=AttemptState.SUBMITTED)
+
+    def overdue(self, now):
+        """In-progress attempts whose time is over (the deadline, plus the grace period when there is one)."""
+        grace = Q(quiz__timeout_action=TimeoutAction.GRACE)
+        return self.in_progress().filter(
+            (~grace & Q(deadline__lte=now)) | (grace & Q(deadline__lte=now - F("quiz__grace_period")))
+        )
+
+    def grades(self, quiz):
+        """Each student's grade on ``quiz`` by its grading method: a list of ``QuizGrade``, one query."""
+        rows = (
+            self.filter(quiz=quiz)
+            .submitted()
+            .exclude(max_score=0)
+            .order_by("user_id", "number")
+            .values_list("user_id", "score", "max_score")
+        )
+        by_user = {}
+        for user_id, score, max_score in rows:
+            by_user.setdefault(user_id, []).append(Decimal(score) * 100 / Decimal(max_score))
+        grades = []
+        for user_id, percents in by_user.items():
+            percent = grade_by_method(quiz.grading_method, percents)
+            grades.append(
+                QuizGrade(user_id=user_id, percent=percent, attempts=len(percents), passed=quiz.passes(percent))
+            )
+        return grades
+
+
+def grade_by_method(method, percents):
+    """The grade over attempts' percents (in attempt order) by ``method``, rounded to 2 places; None if none."""
+    if not percents:
+        return None
+    if method == GradingMethod.HIGHEST:
+        value = max(percents)
+    elif method == GradingMethod.AVERAGE:
+        value = sum(percents) / len(percents)
+    elif method == GradingMethod.FIRST:
+        value = percents[0]
+    elif method == GradingMethod.LAST:
+        value = percents[-1]
+    else:
+        raise ValueError(f"unknown grading method {method!r}")
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("quiz"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("student")
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    started_at = models.DateTimeField(_("started at"))
+    deadline = models.DateTimeField(
+        _("deadline"), null=True, blank=True, help_text=_("Computed from the time limit and the closing time.")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS, db_index=True
+    )
+    current_position = models.PositiveSmallIntegerField(
+        _("current question"), default=0, help_text=_("Sequential navigation: the questions before it are closed.")
+    )
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=4, null=True, blank=True)
+    max_score = models.DecimalField(_("maximum score"), max_digits=8, decimal_places=2, default=Decimal(0))
+    cbm_average = models.DecimalField(
+        _("average certainty-based mark"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Certainty-based quizzes: the average mark per question, from −6 to 3."),
+    )
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "user", "number"], name="attempt_unique_number"),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(state=AttemptState.IN_PROGRESS),
+                name="attempt_one_in_progress",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="attempt_number_positive"),
+            models.CheckConstraint(
+                condition=Q(state=AttemptState.IN_PROGRESS) | Q(submitted_at__isnull=False),
+                name="attempt_finished_has_submitted_at",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(quiz)s, attempt %(number)s") % {"quiz": self.quiz, "number": self.number}
+
+    def is_in_progress(self):
+        return self.state == AttemptState.IN_PROGRESS
+
+    def time_is_up(self, now):
+        return self.deadline is not None and now >= self.deadline
+
+    def grace_ends_at(self):
+        if self.deadline is None:
+            return None
+        if self.quiz.timeout_action == TimeoutAction.GRACE:
+            return self.deadline + self.quiz.grace_period
+        return self.deadline
+
+    def is_overdue(self, now):
+        """In progress but over: past the deadline (past the grace period, with one)."""
+        ends = self.grace_ends_at()
+        return self.is_in_progress() and ends is not None and now >= ends
+
+    def can_answer(self, now):
+        return self.is_in_progress() and not self.time_is_up(now)
+
+    def seconds_left(self, now):
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - now).total_seconds()))
+
+    @property
+    def percent(self):
+        if self.score is None or not self.max_score:
+            return None
+        return (self.score * 100 / self.max_score).quantize(Decimal("0.01"))
+
+    def review_moment(self, now):
+        """Which column of the quiz's review options applies to this attempt now."""
+        if self.is_in_progress():
+            return ReviewMoment.DURING
+        if self.submitted_at is not None and now < self.submitted_at + IMMEDIATE_REVIEW_WINDOW:
+            return ReviewMoment.IMMEDIATELY
+        if self.quiz.closes_at is None or now < self.quiz.closes_at:
+            return ReviewMoment.LATER
+        return ReviewMoment.AFTER_CLOSE
+
+    def visibility(self, now):
+        """What the student may see now. During a deferred-feedback attempt: nothing about answers."""
+        moment = self.review_moment(now)
+        if moment == ReviewMoment.DURING and not self.quiz.is_immediate():
+            return ReviewVisibility()
+        if self.state == AttemptState.ABANDONED:
+            # Not counted: the right answers still follow the review options (the attempt is over).
+            shown = self.quiz.review_shows(moment)
+            return ReviewVisibility(score=False, answer=shown.answer, feedback=shown.feedback)
+        return self.quiz.review_shows(moment)
+
+    def calibration(self):
+        """Certainty-based marking report over the prefetched slots and responses (see ``Calibration``)."""
+        return Calibration.of(self)
+
+
+def as_decimal(fraction, places=6):
+    """An exact Fraction as a Decimal rounded to ``places`` places (how scores are stored)."""
+    value = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+@dataclass(frozen=True)
+class CertaintyLevel:
+    certainty: int
+    answered: int
+    accuracy: Decimal | None  # the mean score of the answers given at this certainty, 0-1
+    expected: tuple  # the accuracy range where this certainty pays best (Moodle's CBM)
+    well_calibrated: bool | None
+
+
+# Moodle's CBM: certainty 3 pays best above 80% accuracy, 2 between 67% and 80%, 1 below 67%.
+CBM_BEST_RANGE = {
+    1: (Decimal(0), Decimal("0.67")),
+    2: (Decimal("0.67"), Decimal("0.80")),
+    3: (Decimal("0.80"), Decimal(1)),
+}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """An attempt's accuracy (plain mean score, certainty ignored), CBM average and accuracy per certainty."""
+
+    accuracy: Decimal | None
+    cbm_average: Decimal | None
+    levels: tuple
+
+    @classmethod
+    def of(cls, attempt):
+        slots = list(attempt.slots.all())
+        fractions, marks, by_level = [], [], {1: [], 2: [], 3: []}
+        for slot in slots:
+            response = slot.current_response()
+            fraction = (
+                Decimal(response.fraction) if response is not None and response.fraction is not None else Decimal(0)
+            )
+            certainty = response.certainty if response is not None and response.certainty else 1
+            fractions.append(fraction)
+            marks.append(as_decimal(cbm_mark(Fraction(fraction), certainty)))
+            if response is not None:
+                by_level[certainty].append(fraction)
+        if not slots:
+            return cls(accuracy=None, cbm_average=None, levels=())
+        levels = []
+        for certainty, values in by_level.items():
+            accuracy = (sum(values) / len(values)).quantize(Decimal("0.0001")) if values else None
+            low, high = CBM_BEST_RANGE[certainty]
+            calibrated = None if accuracy is None else low <= accuracy <= high
+            levels.append(CertaintyLevel(certainty, len(values), accuracy, (low, high), calibrated))
+        return cls(
+            accuracy=(sum(fractions) / len(fractions)).quantize(Decimal("0.0001")),
+            cbm_average=(sum(marks) / len(marks)).quantize(Decimal("0.0001")),
+            levels=tuple(levels),
+        )
+
+
+class AttemptQuestion(models.Model):
+    """A question drawn for an attempt (a slot), at its position in that attempt, worth its marks."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots", verbose_name=_("attempt"))
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="attempt_slots", verbose_name=_("question")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    marks = models.DecimalField(_("marks"), max_digits=6, decimal_places=2, default=Decimal(1))
+    flagged = models.BooleanField(_("flagged"), default=False, help_text=_("The student marked it to come back to."))
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        verbose_name = _("question in an attempt")
+        verbose_name_plural = _("questions in an attempt")
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="attemptquestion_unique_position"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="attemptquestion_unique_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} #{self.position}"
+
+    def current_response(self):
+        """The answer given, from prefetched ``responses`` (at most one), or None."""
+        responses = list(self.responses.all())
+        return responses[0] if responses else None
+
+    def items(self):
+        """The options as this attempt shows them (prefetched), the matching question's right column aside."""
+        return [row for row in self.shown_options.all() if row.column == AttemptOption.Column.ITEM]
+
+    def match_choices(self):
+        return [row for row in self.shown_options.all() if row.column == AttemptOption.Column.MATCH]
+
+    def shows(self, attempt, now):
+        """What the student may see of this question now: the attempt's review options, and during
+        an immediate-feedback attempt only once it is answered (and no right answer while a retry is allowed)."""
+        seen = attempt.visibility(now)
+        if attempt.is_in_progress():
+            if self.current_response() is None:
+                return ReviewVisibility()
+            if attempt.quiz.allow_retry:
+                seen = ReviewVisibility(score=seen.score, answer=False, feedback=seen.feedback)
+        return seen
+
+    def right_answer(self):
+        """The right answer in the ids this attempt shows (prefetched ``shown_options__option`` and ``question__options``).
+
+        Choices: the right ids; ordering: the ids in the right order; matching: item id -> answer id;
+        numeric: value, tolerance and unit; short answer: the accepted answers.
+        """
+        qtype = self.question.qtype
+        items = self.items()
+        if qtype == QuestionType.ORDERING:
+            return [row.pk for row in sorted(items, key=lambda row: (row.option.position, row.option_id))]
+        if qtype == QuestionType.MATCHING:
+            by_match = {row.option.match: row.pk for row in self.match_choices()}
+            return {row.pk: by_match.get(row.option.match) for row in items}
+        if qtype == QuestionType.NUMERIC:
+            question = self.question
+            return {"value": question.numeric_answer, "tolerance": question.tolerance, "unit": question.unit}
+        if qtype == QuestionType.SHORT_ANSWER:
+            return [option.text for option in self.question.options.all() if option.is_correct]
+        return [row.pk for row in items if row.option.is_correct]
+
+    def feedback(self):
+        """The feedback of what the student chose (wrong options' feedback, a typed answer an editor foresaw)."""
+        response = self.current_response()
+        if response is None:
+            return []
+        if self.question.qtype == QuestionType.SHORT_ANSWER:
+            option = matching_option(self.question.grading_data(), response.text)
+            by_id = {candidate.pk: candidate for candidate in self.question.options.all()}
+            found = by_id.get(option.id) if option is not None else None
+            return [found.feedback] if found is not None and found.feedback else []
+        if self.question.qtype in CHOICE_TYPES:
+            shown = {row.pk: row for row in self.shown_options.all()}
+            options = [shown[choice.item_id].option for choice in response.chosen() if choice.item_id in shown]
+            return [option.feedback for option in options if option.feedback]
+        return []
+
+
+class AttemptOption(models.Model):
+    """An option as one attempt shows it: its place there, and the id the student answers with.
+
+    Matching questions have two columns: the items to match (``item``) and, shuffled separately, one
+    row per distinct answer on the right (``match``, pointing at an option with that match).
+    """
+
+    class Column(models.TextChoices):
+        ITEM = "item", _("Item")
+        MATCH = "match", _("Match")
+
+    slot = models.ForeignKey(
+        AttemptQuestion,
+        on_delete=models.CASCADE,
+        related_name="shown_options",
+        verbose_name=_("question in the attempt"),
+    )
+    option = models.ForeignKey(AnswerOption, on_delete=models.PROTECT, related_name="+", verbose_name=_("option"))
+    column = models.CharField(_("column"), max_length=5, choices=Column.choices, default=Column.ITEM)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["slot", "column", "position"]
+        verbose_name = _("option shown in an attempt")
+        verbose_name_plural = _("options shown in an attempt")
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "column", "position"], name="attemptoption_unique_position"),
+            models.UniqueConstraint(fields=["slot", "column", "option"], name="attemptoption_unique_option"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        if self.column == self.Column.MATCH:
+            return self.option.match
+        return self.option.label
+
+
+class Response(models.Model):
+    """The answer given to one question of an attempt, scored by the server when it is saved."""
+
+    slot = models.ForeignKey(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="responses", verbose_name=_("question in the attempt")
+    )
+    text = models.CharField(_("typed answer"), max_length=500, blank=True)
+    number = models.DecimalField(_("number"), max_digits=24, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(_("unit typed"), max_length=40, blank=True)
+    certainty = models.PositiveSmallIntegerField(_("certainty"), null=True, blank=True, choices=CERTAINTY_CHOICES)
+    fraction = models.DecimalField(
+        _("fraction scored"), max_digits=7, decimal_places=6, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+    tries = models.PositiveSmallIntegerField(_("tries"), default=1)
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        ordering = ["slot"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(fields=["slot"], name="response_one_per_slot"),
+            models.CheckConstraint(condition=Q(fraction__gte=0, fraction__lte=1), name="response_fraction_0_to_1"),
+            models.CheckConstraint(
+                condition=Q(certainty__isnull=True) | Q(certainty__in=[1, 2, 3]), name="response_certainty_1_to_3"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Answer to %(slot)s") % {"slot": self.slot}
+
+    def chosen(self):
+        """The ResponseChoice rows, prefetched, in the student's order."""
+        return sorted(self.choices.all(), key=lambda row: (row.position, row.pk))
+
+
+class ResponseChoice(models.Model):
+    """One part of an answer: a chosen option, an ordering item at its place, or a matching pair."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="choices", verbose_name=_("response"))
+    item = models.ForeignKey(AttemptOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("option"))
+    position = models.PositiveSmallIntegerField(_("place"), default=0, help_text=_("Ordering: the place given."))
+    match = models.ForeignKey(
+        AttemptOption,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("matched to"),
+        help_text=_("Matching: the answer chosen for the item."),
+    )
+
+    class Meta:
+        ordering = ["response", "position", "pk"]
+        verbose_name = _("part of a response")
+        verbose_name_plural = _("parts of responses")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="responsechoice_unique_item"),
+        ]
+
+    def __str__(self):
+        return str(self.item)

@@ -23,12 +23,14 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 
 from briefings import api as briefings_api
+from quizzes import api as quizzes_api
 
 EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 PERFECT_SCROLLBAR_STYLE_HASH = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
 
 router = DefaultRouter()
 briefings_api.register(router)
+quizzes_api.register(router)
 
 swagger_csp = csp_update({"script-src": [NONCE], "style-src": [NONCE]})
 redoc_csp = csp_update(

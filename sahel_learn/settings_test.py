@@ -21,3 +21,9 @@ from .settings import STORAGES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The live server serves /static/ itself; the manifest storage would need collectstatic first.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+# SQLite's in-memory test database answers "table is locked" at once to a second connection, so
+# tests of two requests at once (tests/quizzes/test_concurrency.py) run it again in a file, where
+# locking, WAL and IMMEDIATE transactions work as in production: SAHEL_TEST_SQLITE_FILE names it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and os.environ.get("SAHEL_TEST_SQLITE_FILE"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SAHEL_TEST_SQLITE_FILE"]}  # noqa: F405

@@ -303,3 +303,46 @@ def question_of_each_type():
     AnswerOptionFactory(question=true_false, text="False")
     made["true_false"] = true_false
     return made
+
+
+# -- quizzes and attempts -------------------------------------------------------------------------
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    """A published quiz, always open, no time limit, unlimited attempts, deferred feedback; no questions (add them)."""
+
+    class Meta:
+        model = quiz_models.Quiz
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    slug = factory.Sequence(lambda n: f"quiz-{n}")
+    description = "Test what you read."
+    status = quiz_models.QuizStatus.PUBLISHED
+    shuffle_options = False
+
+
+class QuizQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.QuizQuestion
+
+    quiz = factory.SubFactory(QuizFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class QuizRuleFactory(factory.django.DjangoModelFactory):
+    """Draw one question of any topic."""
+
+    class Meta:
+        model = quiz_models.QuizRule
+
+    quiz = factory.SubFactory(QuizFactory)
+    count = 1
+
+
+def quiz_with(questions, **kwargs):
+    """A published quiz whose fixed list is ``questions``, in that order, one mark each."""
+    quiz = QuizFactory(**kwargs)
+    for position, question in enumerate(questions, start=1):
+        QuizQuestionFactory(quiz=quiz, question=question, position=position)
+    return quiz

@@ -60,7 +60,20 @@ def test_api_root_lists_every_endpoint(client):
     assert response.status_code == 200
     assert response.json() == {
         name: f"{BASE}/api/v1/{name}/"
-        for name in ("sections", "countries", "actors", "leaders", "timeline", "figures", "concepts", "faq", "sources")
+        for name in (
+            "sections",
+            "countries",
+            "actors",
+            "leaders",
+            "timeline",
+            "figures",
+            "concepts",
+            "faq",
+            "sources",
+            "questions",
+            "quizzes",
+            "attempts",
+        )
     }
 
 

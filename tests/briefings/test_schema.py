@@ -47,6 +47,18 @@ OPERATIONS = {
     "/api/v1/sources/{slug}/",
     "/api/v1/search/",
 }
+# The quizzes API (tests/quizzes/test_api_schema.py documents its answers).
+QUIZ_OPERATIONS = {
+    "/api/v1/questions/",
+    "/api/v1/questions/{id}/",
+    "/api/v1/quizzes/",
+    "/api/v1/quizzes/{slug}/",
+    "/api/v1/quizzes/{slug}/attempts/",
+    "/api/v1/attempts/",
+    "/api/v1/attempts/{id}/",
+    "/api/v1/attempts/{id}/responses/{question_id}/",
+    "/api/v1/attempts/{id}/submit/",
+}
 
 
 def _openapi(client):
@@ -64,13 +76,15 @@ def test_schema_is_valid_openapi_without_warnings(tmp_path):
 
     schema = yaml.safe_load((tmp_path / "schema.yaml").read_text())
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == OPERATIONS
+    assert set(schema["paths"]) == OPERATIONS | QUIZ_OPERATIONS
 
 
 def test_every_operation_documents_its_error_answers(client):
     paths = _openapi(client)["paths"]
 
     for path, operations in paths.items():
+        if path in QUIZ_OPERATIONS:
+            continue
         assert set(operations) == {"get"}, path
         codes = set(operations["get"]["responses"])
         if path == "/api/v1/search/":

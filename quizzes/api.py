@@ -1,0 +1,340 @@
+"""The quizzes API under ``/api/v1/``: the question bank, quizzes, and a student's attempts.
+
+Same rules as the pages: both call ``quizzes.actions``. A refused request (an ``AttemptError``)
+answers its status (400, 403, 404 or 409) with ``detail``, ``code`` and, where one is concerned,
+``attempt``; nothing is changed. Attempts are scoped to ``request.user``: another student's
+attempt is a 404, as is a draft quiz to anybody but an editor.
+"""
+
+from django import forms
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from briefings.filters import SLUG_PATTERN, FilterForm
+from briefings.models import Paragraph, Section
+from sahel_learn.api import NOT_FOUND, VALIDATION_ERROR, ErrorSerializer, Pagination, Schema
+
+from . import actions
+from .models import Attempt as AttemptModel
+from .models import (
+    AttemptOption,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionStatus,
+    QuestionType,
+    Quiz,
+    QuizRule,
+    Topic,
+)
+from .models import Response as ResponseModel
+from .serializers import (
+    AnswerSerializer,
+    AttemptDetailSerializer,
+    AttemptErrorSerializer,
+    AttemptSerializer,
+    EditorQuestionSerializer,
+    PublicQuestionSerializer,
+    QuizSerializer,
+)
+
+
+def is_editor(user):
+    """Editors (staff who may change questions) see the whole bank with its answers."""
+    return user.is_authenticated and user.is_staff and user.has_perm("quizzes.change_question")
+
+
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description=_("Sign in first: no valid token or session."))
+BAD_TOKEN = OpenApiResponse(ErrorSerializer, description=_("The credentials given (a token) are not valid."))
+CSRF_FAILED = OpenApiResponse(ErrorSerializer, description=_("Signed in by session without the CSRF token."))
+
+
+def refused(description):
+    return OpenApiResponse(AttemptErrorSerializer, description=description)
+
+
+class AttemptErrorMixin:
+    """Answer an ``AttemptError`` with its status and a body saying why."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, actions.AttemptError):
+            body = {"detail": exc.message, "code": exc.code}
+            if exc.attempt is not None:
+                body["attempt"] = exc.attempt.pk
+            return Response(body, status=exc.http_status)
+        return super().handle_exception(exc)
+
+
+# -- the question bank --------------------------------------------------------------------------------
+
+
+class SlugFilter(filters.CharFilter):
+    field_class = forms.SlugField
+
+
+def _slug_filter(field_name, description):
+    schema = {"type": "string", "pattern": SLUG_PATTERN, "description": description}
+    return extend_schema_field(schema)(SlugFilter(field_name=field_name))
+
+
+class QuestionFilter(filters.FilterSet):
+    qtype = filters.ChoiceFilter(choices=QuestionType.choices)
+    topic = filters.ChoiceFilter(choices=Topic.choices)
+    section = _slug_filter("sections__slug", _("A section's slug; an unknown slug matches nothing."))
+    status = filters.ChoiceFilter(
+        choices=QuestionStatus.choices, help_text=_("Editors only; for anybody else only published questions exist.")
+    )
+
+    class Meta:
+        form = FilterForm
+        model = Question
+        fields = ["qtype", "topic", "section", "status"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_("Editors: every question with its answer key. Anybody else: published questions, no answers."),
+        responses={200: PublicQuestionSerializer(many=True), 400: VALIDATION_ERROR, 401: BAD_TOKEN, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        description=_("One question (with its answer key for editors)."),
+        responses={200: PublicQuestionSerializer, 401: BAD_TOKEN, 404: NOT_FOUND},
+    ),
+)
+class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = Schema()
+    model = Question
+    pagination_class = Pagination
+    filterset_class = QuestionFilter
+    lookup_value_regex = r"[^/]+"  # anything up to the next slash: a bad id gets the JSON 404
+
+    def get_queryset(self):
+        questions = Question.objects.all() if is_editor(self.request.user) else Question.objects.usable()
+        return (
+            questions.order_by("topic", "pk")
+            .prefetch_related(
+                "options",
+                Prefetch("sections", queryset=Section.objects.only("pk", "slug")),
+                Prefetch("citations", queryset=Paragraph.objects.select_related("section")),
+            )
+            .distinct()
+        )
+
+    def get_serializer_class(self):
+        return EditorQuestionSerializer if is_editor(self.request.user) else PublicQuestionSerializer
+
+
+# -- quizzes ----------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_("Published quizzes (editors: drafts too)."),
+        responses={200: QuizSerializer(many=True), 401: BAD_TOKEN, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        description=_("One quiz, by its slug: its rules."),
+        responses={200: QuizSerializer, 401: BAD_TOKEN, 404: NOT_FOUND},
+    ),
+)
+class QuizViewSet(AttemptErrorMixin, viewsets.ReadOnlyModelViewSet):
+    schema = Schema()
+    model = Quiz
+    serializer_class = QuizSerializer
+    pagination_class = Pagination
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        drawn = (
+            QuizRule.objects.filter(quiz=OuterRef("pk"))
+            .order_by()
+            .values("quiz")
+            .annotate(total=Sum("count"))
+            .values("total")
+        )
+        return (
+            Quiz.objects.visible_to(self.request.user)
+            .annotate(
+                fixed_count=Count("quiz_questions", distinct=True),
+                drawn_count=Coalesce(Subquery(drawn, output_field=IntegerField()), 0),
+            )
+            .order_by("title", "pk")
+        )
+
+    def get_object(self):
+        quiz = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
+        if quiz is None:
+            raise NotFound(_("There is no quiz with the slug “%(slug)s”.") % {"slug": self.kwargs["slug"]})
+        return quiz
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        operation_id="v1_quizzes_attempts_create",
+        description=_(
+            "Start your next attempt: its questions are drawn and their options ordered now. Refused while "
+            "one is in progress (409, with its id), once every attempt is used or outside the quiz's dates (403)."
+        ),
+        request=None,
+        responses={
+            201: AttemptDetailSerializer,
+            401: UNAUTHENTICATED,
+            403: refused(_("Not open, not published, or no attempts left (or, signed in by session, no CSRF token).")),
+            404: NOT_FOUND,
+            409: refused(_("An attempt is in progress (continue it), or the quiz has no questions yet.")),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="attempts", permission_classes=[permissions.IsAuthenticated])
+    def start(self, request, slug=None):
+        quiz = self.get_object()
+        now = timezone.now()
+        attempt = actions.start_attempt(quiz=quiz, user=request.user, now=now)
+        attempt = attempts_with_everything(AttemptModel.objects.filter(pk=attempt.pk)).get()
+        context = {**self.get_serializer_context(), "now": now}
+        return Response(AttemptDetailSerializer(attempt, context=context).data, status=status.HTTP_201_CREATED)
+
+
+# -- attempts ----------------------------------------------------------------------------------------------
+
+
+def attempts_with_everything(queryset):
+    """Attempts with their quiz, questions, options shown, answers and answer keys: for the detail."""
+    return queryset.select_related("quiz").prefetch_related(
+        Prefetch(
+            "slots",
+            queryset=AttemptQuestion.objects.select_related("question").order_by("position"),
+        ),
+        Prefetch("slots__shown_options", queryset=AttemptOption.objects.select_related("option")),
+        "slots__question__options",
+        Prefetch("slots__question__citations", queryset=Paragraph.objects.select_related("section")),
+        Prefetch("slots__responses", queryset=ResponseModel.objects.prefetch_related("choices")),
+    )
+
+
+class AttemptFilter(filters.FilterSet):
+    quiz = _slug_filter("quiz__slug", _("A quiz's slug; an unknown slug matches nothing."))
+    state = filters.ChoiceFilter(choices=AttemptState.choices)
+
+    class Meta:
+        form = FilterForm
+        model = AttemptModel
+        fields = ["quiz", "state"]
+
+
+QUESTION_ID = OpenApiParameter("question_id", int, OpenApiParameter.PATH, description=_("The question's id."))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_("Your attempts, newest first."),
+        responses={200: AttemptSerializer(many=True), 400: VALIDATION_ERROR, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        description=_("One of your attempts: its questions, your answers, and what the review options show."),
+        responses={200: AttemptDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    ),
+)
+class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    schema = Schema()
+    model = AttemptModel
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = Pagination
+    filterset_class = AttemptFilter
+    lookup_value_regex = r"[^/]+"  # anything up to the next slash: a bad id gets the JSON 404
+
+    def get_queryset(self):
+        mine = AttemptModel.objects.for_student(self.request.user)
+        if self.action == "list":
+            return mine.select_related("quiz").order_by("-started_at", "-pk")
+        return attempts_with_everything(mine)
+
+    def get_serializer_class(self):
+        return AttemptSerializer if self.action == "list" else AttemptDetailSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.now = timezone.now()
+        # An attempt whose time is over is closed by its quiz's rule before anybody reads it.
+        actions.finish_overdue_attempts(attempts=AttemptModel.objects.for_student(request.user), now=self.now)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": getattr(self, "now", timezone.now())}
+
+    def _detail(self, attempt_pk):
+        attempt = attempts_with_everything(AttemptModel.objects.filter(pk=attempt_pk)).get()
+        return Response(AttemptDetailSerializer(attempt, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        operation_id="v1_attempts_responses_update",
+        parameters=[QUESTION_ID],
+        description=_(
+            "Answer one question of your attempt (again, to change the answer where the quiz allows it). "
+            "Answers with the whole attempt, this question's feedback included when the quiz gives it now."
+        ),
+        request=AnswerSerializer,
+        responses={
+            200: AttemptDetailSerializer,
+            400: refused(_("The answer does not fit the question (an option it does not have, not a number…).")),
+            401: UNAUTHENTICATED,
+            403: CSRF_FAILED,
+            404: refused(_("No such attempt of yours, or the question is not part of it.")),
+            409: refused(_("The attempt is over, time is up, or this question can no longer be answered.")),
+        },
+    )
+    @action(detail=True, methods=["put"], url_path=r"responses/(?P<question_id>[^/]+)")
+    def respond(self, request, pk=None, question_id=None):
+        attempt = self.get_object()
+        try:
+            question_pk = int(question_id)
+        except ValueError:
+            raise actions.QuestionNotInAttempt() from None
+        body = AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.save_response(
+            attempt=attempt,
+            question=Question(pk=question_pk),
+            answer=body.validated_data["answer"],
+            certainty=body.validated_data.get("certainty"),
+            now=self.now,
+        )
+        return self._detail(attempt.pk)
+
+    @extend_schema(
+        operation_id="v1_attempts_submit_create",
+        description=_("Submit your attempt: it is scored, and the review shows what the quiz's options allow."),
+        request=None,
+        responses={
+            200: AttemptDetailSerializer,
+            401: UNAUTHENTICATED,
+            403: CSRF_FAILED,
+            404: NOT_FOUND,
+            409: refused(_("Submitted already, or time ran out before it was submitted.")),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        attempt = self.get_object()
+        actions.submit_attempt(attempt=attempt, now=self.now)
+        return self._detail(attempt.pk)
+
+
+def register(router):
+    router.register("questions", QuestionViewSet, basename="question")
+    router.register("quizzes", QuizViewSet, basename="quiz")
+    router.register("attempts", AttemptViewSet, basename="attempt")

@@ -1,0 +1,54 @@
+"""The quizzes API in the OpenAPI schema: every operation with the answers it can give."""
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_quiz_operation_documents_its_answers(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+
+    def codes(path, method):
+        return set(paths[path][method]["responses"])
+
+    assert codes("/api/v1/questions/", "get") == {"200", "400", "401", "404"}
+    assert codes("/api/v1/questions/{id}/", "get") == {"200", "401", "404"}
+    assert codes("/api/v1/quizzes/", "get") == {"200", "401", "404"}
+    assert codes("/api/v1/quizzes/{slug}/", "get") == {"200", "401", "404"}
+    assert codes("/api/v1/quizzes/{slug}/attempts/", "post") == {"201", "401", "403", "404", "409"}
+    assert codes("/api/v1/attempts/", "get") == {"200", "400", "401", "404"}
+    assert codes("/api/v1/attempts/{id}/", "get") == {"200", "401", "404"}
+    assert codes("/api/v1/attempts/{id}/responses/{question_id}/", "put") == {"200", "400", "401", "403", "404", "409"}
+    assert codes("/api/v1/attempts/{id}/submit/", "post") == {"200", "401", "403", "404", "409"}
+
+
+def test_refusals_document_their_code_and_the_attempt_concerned(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    conflict = schema["paths"]["/api/v1/quizzes/{slug}/attempts/"]["post"]["responses"]["409"]
+
+    assert conflict["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AttemptError"}
+    assert set(schema["components"]["schemas"]["AttemptError"]["properties"]) == {"detail", "code", "attempt"}
+    answer = schema["components"]["schemas"]["Answer"]["properties"]["answer"]
+    assert [variant["type"] for variant in answer["oneOf"]] == ["array", "object", "string"]
+
+
+def test_every_reference_in_the_schema_names_a_component(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.add(node["$ref"].removeprefix("#/components/schemas/"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema["paths"])
+    walk(schema["components"])
+
+    assert refs
+    assert refs - set(schema["components"]["schemas"]) == set()
