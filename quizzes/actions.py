@@ -22,11 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from briefings.models import Paragraph
 
-from .models import Question, QuestionSource, QuestionStatus, ReviewFlag
+from .generation import Content, build_questions
+from .models import AnswerOption, Question, QuestionSource, QuestionStatus, ReviewFlag
 
 
 def change_reason(obj, changed_fields=()):
@@ -155,3 +156,190 @@ def publish_questions(*, questions, user=None):
     if sources:
         bulk_update_with_history(sources, QuestionSource, ["item_fingerprint"], batch_size=500)
     return result
+
+
+# -- the generator ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GenerationReport:
+    """What ``generate_questions`` did, by outcome; each list holds questions."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    skipped_edited: list = field(default_factory=list)
+    retired: list = field(default_factory=list)  # generated before, no longer made from the content
+    specs: dict = field(default_factory=dict)  # generator_key -> QuestionSpec, of this run
+
+    def summary(self):
+        return _(
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+            "%(skipped)d skipped (changed by an editor), %(retired)d no longer made from the content."
+        ) % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped_edited),
+            "retired": len(self.retired),
+        }
+
+    def lines(self):
+        """One line per question that needs an editor's attention."""
+        for question in self.skipped_edited:
+            yield _("Skipped %(key)s: an editor changed it since it was generated.") % {"key": question.generator_key}
+        for question in self.updated:
+            if question.status == QuestionStatus.NEEDS_REVIEW:
+                yield _("Regenerated %(key)s from changed content: it needs review.") % {"key": question.generator_key}
+        for question in self.retired:
+            yield _(
+                "%(key)s is no longer made from the content (an item was unpublished or is not from the article)."
+            ) % {"key": question.generator_key}
+
+
+REGENERATED_REASON = "Regenerated from changed content"
+RETIRED_REASON = (
+    "The generator no longer makes this question: an item it came from was unpublished or is not from the article"
+)
+
+
+def _source_keys(question):
+    """The (model, pk) of each item a saved question is made from, without loading the items."""
+    keys = set()
+    for source in question.sources.all():
+        for model, name in QuestionSource.ITEM_FIELDS.items():
+            pk = getattr(source, f"{name}_id")
+            if pk is not None:
+                keys.add((model, pk))
+    return keys
+
+
+def _apply(question, spec):
+    for name, value in spec.field_values().items():
+        setattr(question, name, value)
+    question.generator_key = spec.generator_key
+    question.generated_fingerprint = spec.fingerprint()
+
+
+@transaction.atomic
+def generate_questions(*, items=None, user=None):
+    """Build questions from the published content and save them as drafts; idempotent by ``generator_key``.
+
+    ``items``: content items (any mix of models) to generate from; questions made from none of
+    them are left alone. ``None`` means all the content, and then questions the generator made
+    before but no longer makes are reported as retired (and, if published, flagged for review).
+
+    Per question made: a new one is created as a draft; one an editor changed since it was
+    generated (``is_edited_since_generation``) is skipped; an untouched one whose spec changed (its
+    content items changed) is rewritten, and needs review if it was published; else nothing
+    happens. A second run changes nothing. A fixed number of queries, however many items.
+    """
+    specs = build_questions(Content.load())
+    if items is not None:
+        wanted = {(type(item), item.pk) for item in items}
+        specs = [spec for spec in specs if spec.source_keys() & wanted]
+    report = GenerationReport(specs={spec.generator_key: spec for spec in specs})
+    existing = {
+        question.generator_key: question
+        for question in Question.objects.filter(generator_key__in=list(report.specs))
+        .with_answer_key()
+        .prefetch_related("sources")
+    }
+    new, changed, resourced = [], [], []
+    for spec in specs:
+        question = existing.get(spec.generator_key)
+        if question is None:
+            question = Question(status=QuestionStatus.DRAFT)
+            _apply(question, spec)
+            new.append((question, spec))
+        elif question.is_edited_since_generation():
+            report.skipped_edited.append(question)
+        elif question.generated_fingerprint != spec.fingerprint():
+            changed.append((question, spec))
+        elif _source_keys(question) != spec.source_keys():
+            resourced.append((question, spec))
+        else:
+            report.unchanged.append(question)
+
+    now = timezone.now()
+    if new:
+        bulk_create_with_history(
+            [question for question, _spec in new], Question, default_user=user, default_change_reason="Generated"
+        )
+        report.created = [question for question, _spec in new]
+    flagged = []
+    for question, spec in changed:
+        _apply(question, spec)
+        question.updated_at = now
+        if question.status == QuestionStatus.PUBLISHED:
+            question.status = QuestionStatus.NEEDS_REVIEW
+            flagged.append(question)
+    if changed:
+        bulk_update_with_history(
+            [question for question, _spec in changed],
+            Question,
+            ["status", "updated_at", "generated_fingerprint", *Question.FINGERPRINT_FIELDS],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=REGENERATED_REASON,
+        )
+        ReviewFlag.objects.bulk_create(ReviewFlag(question=question, reason=REGENERATED_REASON) for question in flagged)
+    rewritten = [*new, *changed]
+    _write_rows(rewritten, options=[*new, *changed], sources=[*rewritten, *resourced], user=user)
+    report.updated = [question for question, _spec in [*changed, *resourced]]
+    if items is None:
+        _retire(report, user=user)
+    return report
+
+
+def _write_rows(rewritten, *, options, sources, user):
+    """Options, sections, citations and sources of the questions just created or rewritten: bulk, in a few queries."""
+    ids = [question.pk for question, _spec in rewritten]
+    AnswerOption.objects.filter(question_id__in=ids).delete()
+    Question.sections.through.objects.filter(question_id__in=ids).delete()
+    Question.citations.through.objects.filter(question_id__in=ids).delete()
+    bulk_create_with_history(
+        [AnswerOption(question=question, **option.__dict__) for question, spec in options for option in spec.options],
+        AnswerOption,
+        default_user=user,
+    )
+    Question.sections.through.objects.bulk_create(
+        Question.sections.through(question_id=question.pk, section_id=section.pk)
+        for question, spec in rewritten
+        for section in spec.sections
+    )
+    Question.citations.through.objects.bulk_create(
+        Question.citations.through(question_id=question.pk, paragraph_id=paragraph.pk)
+        for question, spec in rewritten
+        for paragraph in spec.citations
+    )
+    QuestionSource.objects.filter(question_id__in=[question.pk for question, _spec in sources]).delete()
+    bulk_create_with_history(
+        [QuestionSource.for_item(item, question=question) for question, spec in sources for item in spec.sources],
+        QuestionSource,
+        default_user=user,
+    )
+
+
+def _retire(report, *, user):
+    gone = list(
+        Question.objects.filter(generator_key__isnull=False)
+        .exclude(generator_key__in=list(report.specs))
+        .prefetch_related(None)
+        .order_by("pk")
+    )
+    report.retired = gone
+    published = [question for question in gone if question.status == QuestionStatus.PUBLISHED]
+    now = timezone.now()
+    for question in published:
+        question.status, question.updated_at = QuestionStatus.NEEDS_REVIEW, now
+    if published:
+        bulk_update_with_history(
+            published,
+            Question,
+            ["status", "updated_at"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=RETIRED_REASON[:100],
+        )
+        ReviewFlag.objects.bulk_create(ReviewFlag(question=question, reason=RETIRED_REASON) for question in published)
