@@ -15,7 +15,9 @@ review flags and records the sources' current fingerprints.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import yaml
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -343,3 +345,138 @@ def _retire(report, *, user):
             default_change_reason=RETIRED_REASON[:100],
         )
         ReviewFlag.objects.bulk_create(ReviewFlag(question=question, reason=RETIRED_REASON) for question in published)
+
+
+# -- the shipped, reviewed questions -----------------------------------------------------------------
+
+
+class ReviewedQuestionsError(ValueError):
+    """The reviewed-questions file cannot be read; nothing was written."""
+
+
+REVIEW_FIELDS = ("key", "prompt", "statement", "answer", "wrong", "explanation", "cites")
+
+
+def read_reviewed_questions(path):
+    """The records of a reviewed-questions file (``quizzes/content/questions.yaml``), checked for shape.
+
+    The file is a YAML list; each entry is what a reviewer checked (``QuestionSpec.review_record()``):
+    ``key``, ``prompt``, ``answer``, ``explanation``, ``cites``, and ``statement`` and ``wrong`` where
+    the question has them. Raises ``ReviewedQuestionsError`` naming the file and the entry.
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReviewedQuestionsError(_("%(path)s: no such file.") % {"path": path}) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReviewedQuestionsError(_("%(path)s cannot be read: %(error)s") % {"path": path, "error": error}) from None
+    except yaml.YAMLError as error:
+        raise ReviewedQuestionsError(
+            _("%(path)s is not valid YAML: %(error)s") % {"path": path, "error": error}
+        ) from None
+    if not isinstance(data, list) or not data:
+        raise ReviewedQuestionsError(_("%(path)s must be a non-empty list of reviewed questions.") % {"path": path})
+    seen = set()
+    for number, record in enumerate(data, start=1):
+        where = _("%(path)s, entry %(number)d") % {"path": path, "number": number}
+        if not isinstance(record, dict):
+            raise ReviewedQuestionsError(_("%(where)s: each entry is a mapping with a key.") % {"where": where})
+        unknown = sorted(set(record) - set(REVIEW_FIELDS))
+        missing = [name for name in ("key", "prompt", "answer", "explanation", "cites") if name not in record]
+        if unknown or missing:
+            raise ReviewedQuestionsError(
+                _("%(where)s: unknown fields %(unknown)s, missing fields %(missing)s.")
+                % {"where": where, "unknown": unknown or "none", "missing": missing or "none"}
+            )
+        if not isinstance(record["key"], str) or not record["key"].strip():
+            raise ReviewedQuestionsError(_("%(where)s: the key must be text.") % {"where": where})
+        if record["key"] in seen:
+            raise ReviewedQuestionsError(
+                _("%(where)s: %(key)s appears twice.") % {"where": where, "key": record["key"]}
+            )
+        seen.add(record["key"])
+    return data
+
+
+@dataclass
+class ReviewedReport:
+    generation: GenerationReport
+    published: list = field(default_factory=list)
+    already_published: list = field(default_factory=list)
+    not_generated: list = field(default_factory=list)  # keys the content no longer makes
+    differs: list = field(default_factory=list)  # keys whose question is not what was reviewed
+    left_alone: list = field(default_factory=list)  # edited by an editor, needing review, or unpublished by one
+    refused: dict = field(default_factory=dict)
+
+    def summary(self):
+        return _(
+            "%(published)d reviewed questions published, %(already)d already published, %(alone)d left to the "
+            "editors, %(differs)d differ from their review, %(missing)d no longer generated."
+        ) % {
+            "published": len(self.published),
+            "already": len(self.already_published),
+            "alone": len(self.left_alone),
+            "differs": len(self.differs),
+            "missing": len(self.not_generated),
+        }
+
+    def lines(self):
+        for key in self.not_generated:
+            yield _("%(key)s was reviewed but the content no longer makes it: review the file.") % {"key": key}
+        for key in self.differs:
+            yield _("%(key)s is not the question that was reviewed (its content changed): not published.") % {
+                "key": key
+            }
+        for question, errors in self.refused.items():
+            yield _("%(key)s cannot be published: %(errors)s") % {
+                "key": question.generator_key,
+                "errors": " ".join(errors),
+            }
+
+
+@transaction.atomic
+def publish_reviewed_questions(*, path, user=None):
+    """Generate the questions, then publish those a reviewer checked, as listed in ``path``.
+
+    A listed question is published only when the generated question is exactly what was reviewed
+    (its ``review_record()`` equals the file's entry), nobody has changed it, and it has never been
+    published: so a re-run changes nothing, and an editor's change, unpublishing or review is never
+    undone. Everything else is reported. Raises ``ReviewedQuestionsError`` (nothing written) when
+    the file cannot be read.
+    """
+    records = read_reviewed_questions(path)
+    generation = generate_questions(user=user)
+    report = ReviewedReport(generation=generation)
+    keys = [record["key"] for record in records]
+    questions = {
+        question.generator_key: question
+        for question in Question.objects.filter(generator_key__in=keys).with_answer_key()
+    }
+    ever_published = set(
+        Question.history.filter(id__in=[q.pk for q in questions.values()], status=QuestionStatus.PUBLISHED)
+        .values_list("id", flat=True)
+        .distinct()
+    )
+    to_publish = []
+    for record in records:
+        key = record["key"]
+        spec, question = generation.specs.get(key), questions.get(key)
+        if spec is None or question is None:
+            report.not_generated.append(key)
+        elif question.is_published():
+            report.already_published.append(question)
+        elif spec.review_record() != record:
+            report.differs.append(key)
+        elif (
+            question.is_edited_since_generation()
+            or question.status != QuestionStatus.DRAFT
+            or question.pk in ever_published
+        ):
+            report.left_alone.append(question)
+        else:
+            to_publish.append(question.pk)
+    if to_publish:
+        result = publish_questions(questions=Question.objects.filter(pk__in=to_publish), user=user)
+        report.published, report.refused = result.published, result.refused
+    return report
