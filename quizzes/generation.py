@@ -540,11 +540,11 @@ def _described(leader, heads):
 def _related(content, heads):
     """The figure the article sets beside exactly one head of state: which head is it?"""
     specs = []
-    head_ids = {leader.pk for leader in heads}
+    by_pk = {leader.pk: leader for leader in heads}
     for person in content.leaders:
         if person.role != LeaderRole.RELATED:
             continue
-        linked = [other for other in person.related.all() if other.pk in head_ids]
+        linked = [by_pk[other.pk] for other in person.related.all() if other.pk in by_pk]
         if len(linked) != 1:
             continue
         leader = linked[0]
