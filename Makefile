@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 ARTICLE := briefings/content/sahel-sovereignty-mirage.txt
 PACK := briefings/content/pack
+QUESTIONS := quizzes/content/questions.yaml
 
 # `make run`'s own environment: production settings (DEBUG off), served over plain HTTP on this
 # machine only. The settings refuse HTTPS redirect and secure cookies off for any other host.

@@ -70,6 +70,7 @@ from briefings.models import (
     format_partial_date,
 )
 
+from .grading import fold
 from .models import Difficulty, Question, QuestionType, Topic, question_fingerprint
 
 # The kinds of statement the article makes; anything else (background) is not the article.
@@ -596,7 +597,11 @@ def country_questions(content):
                 )
                 % {"country": country.name},
                 options=options,
-                explanation=_("The article dates the coup in %(country)s to %(years)s.")
+                explanation=(
+                    _("The article gives these years for the coups in %(country)s: %(years)s.")
+                    if several
+                    else _("The article dates the coup in %(country)s to %(years)s.")
+                )
                 % {"country": country.name, "years": country.coup_years},
                 topic=Topic.TIMELINE,
                 kind=StatementKind.FACT,
@@ -739,11 +744,16 @@ def timeline_questions(content):
                 kind=event.kind,
                 difficulty=Difficulty.EASY if event.precision == DatePrecision.YEAR else Difficulty.MEDIUM,
                 citations=_cites(event),
-                sources=(event,),
+                sources=(event, *_named_in(event.title, content.leaders)),
             )
         )
     specs.extend(_orderings(content, events))
     return specs
+
+
+def _named_in(text, leaders):
+    """The leaders ``text`` names in full ("Death of Yevgeny Prigozhin"): the question is about them too."""
+    return [leader for leader in leaders if leader.name in text]
 
 
 def _ordering_set(events):
@@ -946,7 +956,10 @@ def concept_questions(content):
     terms = [concept.term for concept in concepts]
     specs = []
     for concept in concepts:
-        if _mentions(concept.definition, concept.term) or len(concepts) < CHOICES:
+        cited = fold(" ".join(paragraph.text for paragraph in concept.citations.all()))
+        # The article must use the term itself (the question says it does), and the definition
+        # must not give it away.
+        if fold(concept.term) not in cited or _mentions(concept.definition, concept.term) or len(concepts) < CHOICES:
             continue
         wrong = _rotate(terms, concept.term, CHOICES - 1)
         explanation = concept.in_the_article or concept.definition

@@ -270,7 +270,8 @@ def _concept_term(seen, slug):
     concept = Concept.objects.get(slug=slug)
     assert seen.only_right == concept.term
     assert concept.definition in seen.prompt
-    assert {text for text in seen.texts} <= set(Concept.objects.values_list("term", flat=True))
+    assert fold(concept.term) in fold(" ".join(paragraph.text for paragraph in concept.citations.all()))
+    assert set(seen.texts) <= set(Concept.objects.values_list("term", flat=True))
     return concept
 
 

@@ -331,9 +331,7 @@ def _content(count):
     for number in range(count):
         paragraph = factories.ParagraphFactory(section=section)
         country = factories.CountryFactory(citations=[paragraph], coup_years=str(2010 + number))
-        factories.LeaderFactory(
-            citations=[paragraph], country=country, rank=f"Rank {number}", power_year=2010 + number
-        )
+        factories.LeaderFactory(citations=[paragraph], country=country, rank=f"Rank {number}", power_year=2010 + number)
         factories.TimelineEventFactory(citations=[paragraph], date=f"{2010 + number}-09-16")
         factories.KeyFigureFactory(citations=[paragraph], value=1000 * (number + 1))
         factories.ConceptFactory(citations=[paragraph], definition=f"Definition number {number}.")
