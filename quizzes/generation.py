@@ -514,12 +514,11 @@ def _described(leader, heads):
         if not text or name == "path_to_power" or _mentions(text, leader.name, _surname(leader), leader.country.name):
             continue
         others = [other for other in heads if other.pk != leader.pk]
-        label = leader._meta.get_field(name).verbose_name
         prompt = (
-            _("Whom does the article quote as saying this? %(text)s")
+            _("Whose view does the article give in these words? %(text)s")
             if name == "key_quote"
-            else _("Which leader does this describe (%(field)s)? “%(text)s”")
-        ) % {"text": text, "field": label}
+            else _("Which leader does the article describe this way? “%(text)s”")
+        ) % {"text": text}
         specs.append(
             QuestionSpec(
                 generator_key=f"leader-described:{leader.slug}:{name}",
