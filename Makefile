@@ -38,6 +38,7 @@ setup: $(VENV)/.installed .env
 data: setup
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK) --publish
+	$(RUN_ENV) $(PY) manage.py import_questions $(QUESTIONS)
 	$(RUN_ENV) $(PY) manage.py create_demo_accounts
 
 # The production static files (hashed names, compressed) in STATIC_ROOT, which whitenoise serves.

@@ -213,7 +213,7 @@ def test_publishing_takes_a_fixed_number_of_queries():
 def imported(article_path, pack_dir):
     from briefings.actions import import_briefing
 
-    return import_briefing(article_path=article_path, pack_dir=pack_dir)
+    return import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
 
 
 def _history_count():

@@ -14,7 +14,7 @@ SHIPPED = settings.BASE_DIR / "quizzes" / "content" / "questions.yaml"
 
 @pytest.fixture
 def imported(article_path, pack_dir):
-    return import_briefing(article_path=article_path, pack_dir=pack_dir)
+    return import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
 
 
 def test_generate_questions_prints_its_report_and_a_second_run_changes_nothing(imported, capsys):

@@ -22,7 +22,7 @@ BACKGROUND = "background"
 
 @pytest.fixture
 def imported(article_path, pack_dir):
-    return import_briefing(article_path=article_path, pack_dir=pack_dir)
+    return import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
 
 
 @pytest.fixture

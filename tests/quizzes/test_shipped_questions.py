@@ -19,7 +19,7 @@ SHIPPED = settings.BASE_DIR / "quizzes" / "content" / "questions.yaml"
 
 @pytest.fixture
 def shipped(article_path, pack_dir):
-    import_briefing(article_path=article_path, pack_dir=pack_dir)
+    import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
     report = publish_reviewed_questions(path=SHIPPED)
     questions = list(
         Question.objects.filter(generator_key__in=[r["key"] for r in read_reviewed_questions(SHIPPED)])
