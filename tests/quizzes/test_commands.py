@@ -117,3 +117,22 @@ def test_import_questions_with_a_binary_file_is_a_clear_error(imported, tmp_path
     path.write_bytes(b"\xff\xfe\x00binary")
     with pytest.raises(CommandError, match="cannot be read"):
         call_command("import_questions", path)
+
+
+def test_import_questions_reports_a_question_that_is_no_longer_what_was_reviewed(imported, tmp_path, capsys):
+    import yaml
+
+    from quizzes.actions import read_reviewed_questions
+
+    records = read_reviewed_questions(SHIPPED)[:2]
+    records[0] = {**records[0], "answer": "Chad"}
+    path = tmp_path / "questions.yaml"
+    path.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+
+    call_command("import_questions", path, verbosity=2)
+    out = capsys.readouterr().out
+
+    key = records[0]["key"]
+    assert f"{key} is not the question that was reviewed (its content changed): not published." in out
+    assert yaml.safe_load(out[out.index("- key:") : out.index("Questions:")])[0]["key"] == key
+    assert list(Question.objects.published().values_list("generator_key", flat=True)) == [records[1]["key"]]
