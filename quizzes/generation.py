@@ -7,10 +7,10 @@ specs into ``Question`` rows, idempotently, by ``generator_key``.
 
 What makes them correct by construction
 ---------------------------------------
-- **Only what the article says.** Items of any kind other than reported fact, the author's
-  analysis or an attributed claim (``ARTICLE_KINDS``; the content's *background* kind is general
-  knowledge, not the article) are never read: not as the subject of a question, not as a
-  distractor. Drafts are not read either.
+- **Only what the article says.** Background items (general knowledge, not the article: only
+  ``from_article()`` items are read) are never used: not as the subject of a question, not as a
+  distractor; which-kind questions offer the article's kinds (``ARTICLE_KINDS``). Drafts are not
+  read either.
 - **The right answer is the item's own field** (the leader's country, the event's date at its
   precision, the figure's value, the takeaway's label) and the question cites the item's
   paragraphs, so a student can check it; the sections are those of the citations.
@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from briefings.models import (
+    ARTICLE_KINDS,
     Actor,
     ActorType,
     Concept,
@@ -72,9 +73,6 @@ from briefings.models import (
 
 from .grading import fold
 from .models import Difficulty, Question, QuestionType, Topic, question_fingerprint
-
-# The kinds of statement the article makes; anything else (background) is not the article.
-ARTICLE_KINDS = (StatementKind.FACT, StatementKind.ANALYSIS, StatementKind.CLAIM)
 
 # How many options a single-answer question offers at most (the answer and three distractors).
 CHOICES = 4
@@ -220,7 +218,7 @@ class Content:
         """
 
         def usable(model):
-            return model.objects.published().filter(kind__in=ARTICLE_KINDS)
+            return model.objects.published().from_article()
 
         citations = Prefetch("citations", queryset=Paragraph.objects.select_related("section").order_by("pk"))
         content = cls(
@@ -1163,8 +1161,8 @@ def _kind_question(key, statement, kind, item, topic, citations):
         prompt=_("What kind of statement is this, as the article makes it?"),
         statement=statement,
         options=_kind_options(kind),
-        explanation=_("%(why)s It comes from %(paragraph)s.")
-        % {"why": _(_KIND_EXPLANATIONS[kind]), "paragraph": citations[0].label if citations else _("the article")},
+        explanation=_("%(why)s Cited: %(paragraphs)s.")
+        % {"why": _(_KIND_EXPLANATIONS[kind]), "paragraphs": "; ".join(str(p.label) for p in citations)},
         topic=topic,
         kind=kind,
         difficulty=Difficulty.MEDIUM if kind == StatementKind.FACT else Difficulty.HARD,

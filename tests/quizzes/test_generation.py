@@ -8,16 +8,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from briefings.actions import import_briefing
-from briefings.models import DatePrecision, Leader, Section, SectionKind, Status, Takeaway, TimelineEvent
-from quizzes.generation import ARTICLE_KINDS, Content, build_questions
+from briefings.models import (
+    ARTICLE_KINDS,
+    DatePrecision,
+    Leader,
+    Section,
+    SectionKind,
+    StatementKind,
+    Status,
+    Takeaway,
+    TimelineEvent,
+)
+from quizzes.generation import Content, build_questions
 from quizzes.models import QuestionType, Topic
 
 from .answer_checks import DATE_PATTERNS, Seen, check_distractors, check_right_answer
 
 pytestmark = pytest.mark.django_db
 
-# Not from the article: general knowledge (the content's "background" kind).
-BACKGROUND = "background"
+BACKGROUND = StatementKind.BACKGROUND
 
 
 @pytest.fixture
