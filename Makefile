@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 ARTICLE := briefings/content/sahel-sovereignty-mirage.txt
 PACK := briefings/content/pack
+QUESTIONS := quizzes/content/questions.yaml
 
 # `make run`'s own environment: production settings (DEBUG off), served over plain HTTP on this
 # machine only. The settings refuse HTTPS redirect and secure cookies off for any other host.
@@ -37,6 +38,7 @@ setup: $(VENV)/.installed .env
 data: setup
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK) --publish
+	$(RUN_ENV) $(PY) manage.py import_questions $(QUESTIONS)
 	$(RUN_ENV) $(PY) manage.py create_demo_accounts
 
 # The production static files (hashed names, compressed) in STATIC_ROOT, which whitenoise serves.

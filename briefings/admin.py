@@ -27,6 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from quizzes.actions import flag_questions_for_edit
+from quizzes.admin import generate_questions_from_items, has_generate_questions_permission
 
 from .models import (
     FIRST_YEAR,
@@ -490,7 +491,7 @@ class DerivedAdmin(BaseAdmin):
 
     list_display = ("__str__", "status", "kind", "origin", "cited", "edited_since_import")
     list_filter = ("status", "kind", "origin")
-    actions = [publish_selected, unpublish_selected]
+    actions = [publish_selected, unpublish_selected, generate_questions_from_items]
     autocomplete_fields = ("citations",)
     readonly_fields = ("origin", "import_state", "cited_paragraphs")
     # The derived item's own fields go first; these close the form.
@@ -502,6 +503,9 @@ class DerivedAdmin(BaseAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_citations().prefetch_related(*self.model.fingerprint_relations)
+
+    def has_generate_questions_permission(self, request):
+        return has_generate_questions_permission(request)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -20,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from briefings.models import Paragraph
 
-from .actions import publish_questions
+from .actions import generate_questions, publish_questions
 from .models import (
     AnswerOption,
     Attempt,
@@ -201,13 +201,45 @@ def unpublish_selected(modeladmin, request, queryset):
     )
 
 
+def has_generate_questions_permission(request):
+    """Generating writes questions: it takes the right to add them (and to change those it regenerates)."""
+    return request.user.has_perms(["quizzes.add_question", "quizzes.change_question"])
+
+
+def _report_generation(modeladmin, request, report):
+    if not report.specs:
+        modeladmin.message_user(request, _("No question is made from the selected items."), level=messages.WARNING)
+        return
+    modeladmin.message_user(request, _("Questions: %(summary)s") % {"summary": report.summary()})
+    for line in report.lines():
+        modeladmin.message_user(request, line, level=messages.WARNING)
+
+
+@admin.action(permissions=["generate_questions"], description=_("Generate questions from the selected items"))
+def generate_questions_from_items(modeladmin, request, queryset):
+    """On a content item list (registered by ``briefings.admin.DerivedAdmin``): new questions are drafts."""
+    report = generate_questions(items=list(queryset.prefetch_related(None)), user=request.user)
+    _report_generation(modeladmin, request, report)
+
+
+@admin.action(
+    permissions=["generate_questions"], description=_("Generate questions again from the selected questions' items")
+)
+def generate_from_question_items(modeladmin, request, queryset):
+    """Regenerate what the selected questions are made from (an editor's changes are kept), and add what is new."""
+    sources = QuestionSource.objects.filter(question__in=queryset).select_related(*QuestionSource.ITEM_FIELDS.values())
+    items = {(type(source.item), source.item.pk): source.item for source in sources}
+    report = generate_questions(items=list(items.values()), user=request.user)
+    _report_generation(modeladmin, request, report)
+
+
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
     form = QuestionAdminForm
     list_display = ("__str__", "qtype", "topic", "kind", "difficulty", "status", "open_flags")
     list_filter = ("status", "qtype", "topic", "kind", "difficulty", "sections", OpenFlagFilter)
     search_fields = ("prompt", "statement", "explanation", "options__text", "=citations__anchor")
-    actions = [publish_selected, unpublish_selected]
+    actions = [publish_selected, unpublish_selected, generate_from_question_items]
     autocomplete_fields = ("sections", "citations")
     readonly_fields = ("status", "open_flags", "cited_paragraphs", "preview", "created_at", "updated_at")
     inlines = [AnswerOptionInline, QuestionSourceInline, ReviewFlagInline]
@@ -218,6 +250,9 @@ class QuestionAdmin(SimpleHistoryAdmin):
         (_("As a student sees it"), {"fields": ("preview",)}),
         (_("Record"), {"fields": ("open_flags", "created_at", "updated_at")}),
     )
+
+    def has_generate_questions_permission(self, request):
+        return has_generate_questions_permission(request)
 
     def get_changelist_instance(self, request):
         # PostgreSQL cannot compare text with a NUL character: a search or filter holding one would be

@@ -429,34 +429,60 @@ class Question(models.Model):
 
     # -- generator --------------------------------------------------------------------------------
 
+    # What an editor may change, and so what ``content_fingerprint`` covers.
+    FINGERPRINT_FIELDS = (
+        "qtype",
+        "prompt",
+        "statement",
+        "explanation",
+        "topic",
+        "kind",
+        "difficulty",
+        "numeric_answer",
+        "tolerance",
+        "unit",
+    )
+
     def content_fingerprint(self):
-        """SHA-256 of what an editor may change: the question, its options, sections and citations."""
-        data = {
-            name: str(getattr(self, name) if getattr(self, name) is not None else "")
-            for name in (
-                "qtype",
-                "prompt",
-                "statement",
-                "explanation",
-                "topic",
-                "kind",
-                "difficulty",
-                "numeric_answer",
-                "tolerance",
-                "unit",
-            )
-        }
-        data["options"] = [
-            [o.text, o.is_correct, o.position, o.match, o.kind, o.feedback]
-            for o in self.options.order_by("position", "pk")
-        ]
-        data["sections"] = sorted(self.sections.values_list("slug", flat=True))
-        data["citations"] = sorted(self.citations.values_list("anchor", flat=True))
-        payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        """SHA-256 of what an editor may change: the question, its options, sections and citations.
+
+        Reads the options, sections and citations through ``.all()``, so prefetching them (as
+        ``with_answer_key()`` does) makes it query-free.
+        """
+        options = sorted(self.options.all(), key=lambda o: (o.position, o.pk or 0))
+        return question_fingerprint(
+            {name: getattr(self, name) for name in self.FINGERPRINT_FIELDS},
+            options=[[o.text, o.is_correct, o.position, o.match, o.kind, o.feedback] for o in options],
+            sections=[section.slug for section in self.sections.all()],
+            citations=[paragraph.anchor for paragraph in self.citations.all()],
+        )
 
     def is_edited_since_generation(self):
         return bool(self.generated_fingerprint) and self.generated_fingerprint != self.content_fingerprint()
+
+
+def question_fingerprint(fields, *, options, sections, citations):
+    """The fingerprint of a question given as plain values (``Question.content_fingerprint``, the generator).
+
+    ``fields`` maps each of ``Question.FINGERPRINT_FIELDS`` to its value; ``options`` is a list of
+    ``[text, is_correct, position, match, kind, feedback]`` in position order; ``sections`` and
+    ``citations`` are slugs and anchors in any order. Decimals count by value (5000 and 5000.0000
+    are the same answer), so a question read back from the database matches its spec.
+    """
+
+    def plain(value):
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        return str(value)
+
+    data = {name: plain(value) for name, value in fields.items()}
+    data["options"] = [list(option) for option in options]
+    data["sections"] = sorted(sections)
+    data["citations"] = sorted(citations)
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class AnswerOption(models.Model):

@@ -4,9 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quizzes.actions import change_reason, flag_questions_for_review, publish_questions
-from quizzes.models import Question, QuestionSource, QuestionStatus, ReviewFlag
+from briefings.models import ActorType
+from quizzes.actions import change_reason, flag_questions_for_review, generate_questions, publish_questions
+from quizzes.models import AnswerOption, Question, QuestionSource, QuestionStatus, ReviewFlag
 from tests import factories
+
+from .answer_checks import Seen, check_right_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +204,153 @@ def _publish_queries(count):
 
 def test_publishing_takes_a_fixed_number_of_queries():
     assert _publish_queries(1) == _publish_queries(4)
+
+
+# -- generate_questions -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def imported(article_path, pack_dir):
+    from briefings.actions import import_briefing
+
+    return import_briefing(article_path=article_path, pack_dir=pack_dir, publish=True)
+
+
+def _history_count():
+    return Question.history.count() + AnswerOption.history.count() + QuestionSource.history.count()
+
+
+def test_generating_from_the_real_content_makes_complete_drafts(imported):
+    report = generate_questions()
+
+    questions = list(Question.objects.with_answer_key().prefetch_related("sources").order_by("pk"))
+    assert len(report.created) == len(questions) == len(report.specs) >= 150
+    assert (report.updated, report.unchanged, report.skipped_edited, report.retired) == ([], [], [], [])
+    assert {question.status for question in questions} == {QuestionStatus.DRAFT}
+    for question in questions:
+        spec = report.specs[question.generator_key]
+        assert question.generated_fingerprint == question.content_fingerprint() == spec.fingerprint()
+        assert question.is_edited_since_generation() is False
+        question.check_complete(status=QuestionStatus.PUBLISHED)
+        assert [source.item for source in question.sources.all()] == list(spec.sources)
+        assert all(source.is_stale() is False for source in question.sources.all())
+        assert sorted(p.anchor for p in question.citations.all()) == sorted(p.anchor for p in spec.citations)
+        check_right_answer(Seen.of_question(question))
+
+
+def test_a_second_run_creates_nothing_and_changes_nothing(imported):
+    first = generate_questions()
+    before = (list(Question.objects.values_list("pk", "updated_at", "generated_fingerprint")), _history_count())
+
+    second = generate_questions()
+
+    assert (second.created, second.updated, second.skipped_edited) == ([], [], [])
+    assert len(second.unchanged) == len(first.created)
+    assert (list(Question.objects.values_list("pk", "updated_at", "generated_fingerprint")), _history_count()) == before
+
+
+def test_an_editors_change_survives_a_rerun(imported):
+    generate_questions()
+    question = Question.objects.get(generator_key="leader-country:assimi-goita")
+    question.prompt = "In the article, which country does Colonel Goïta lead?"
+    question.save()
+    option = question.options.get(is_correct=False, text="Niger")
+    option.feedback = "Niger is led by General Tchiani."
+    option.save()
+
+    report = generate_questions()
+
+    assert [q.generator_key for q in report.skipped_edited] == ["leader-country:assimi-goita"]
+    question.refresh_from_db()
+    assert question.prompt == "In the article, which country does Colonel Goïta lead?"
+    assert question.options.get(text="Niger").feedback == "Niger is led by General Tchiani."
+    assert "Skipped leader-country:assimi-goita: an editor changed it since it was generated." in list(report.lines())
+
+
+def test_an_untouched_question_is_regenerated_when_its_item_changes_and_needs_review_if_published(imported):
+    from briefings.models import Leader
+
+    generate_questions()
+    publish_questions(questions=Question.objects.filter(generator_key__startswith="leader-rank:"))
+    Leader.objects.filter(slug="assimi-goita").update(rank="Lieutenant-Colonel")
+
+    report = generate_questions()
+
+    rank = Question.objects.get(generator_key="leader-rank:assimi-goita")
+    assert rank in report.updated
+    assert rank.status == QuestionStatus.NEEDS_REVIEW
+    assert [o.text for o in rank.options.filter(is_correct=True)] == ["Lieutenant-Colonel"]
+    assert [flag.reason for flag in rank.review_flags.all()] == ["Regenerated from changed content"]
+    assert rank.generated_fingerprint == rank.content_fingerprint()
+    # The other leaders' rank questions offer the new rank as a distractor; they were published too.
+    traore = Question.objects.get(generator_key="leader-rank:ibrahim-traore")
+    assert (traore.status, "Lieutenant-Colonel" in [o.text for o in traore.options.all()]) == (
+        QuestionStatus.NEEDS_REVIEW,
+        True,
+    )
+    draft = Question.objects.get(generator_key="leader-country:assimi-goita")
+    assert draft.status == QuestionStatus.DRAFT  # the explanation changed; a draft stays a draft
+    assert generate_questions().updated == []
+
+
+def test_a_question_no_longer_made_is_retired_and_flagged_once(imported):
+    from briefings.models import Takeaway
+
+    generate_questions()
+    key = "statement-kind:takeaway:sovereignty-mirage-1"
+    publish_questions(questions=Question.objects.filter(generator_key=key))
+    Takeaway.objects.filter(slug="sovereignty-mirage-1").update(status="draft")
+
+    report = generate_questions()
+    again = generate_questions()
+
+    question = Question.objects.get(generator_key=key)
+    assert [q.generator_key for q in report.retired] == [key]
+    assert question.status == QuestionStatus.NEEDS_REVIEW
+    assert question.review_flags.count() == 1
+    assert [q.generator_key for q in again.retired] == [key]
+
+
+def test_generating_from_some_items_touches_only_their_questions(imported):
+    from briefings.models import Leader
+
+    leader = Leader.objects.get(slug="ibrahim-traore")
+
+    report = generate_questions(items=[leader])
+
+    keys = sorted(question.generator_key for question in report.created)
+    assert keys == sorted(Question.objects.values_list("generator_key", flat=True))
+    assert "leader-country:ibrahim-traore" in keys and "match-leaders-countries" in keys
+    assert all(QuestionSource.objects.filter(question__generator_key=key, leader=leader).exists() for key in keys)
+    assert report.retired == []
+
+
+def _content(count):
+    """``count`` of each kind of content item, all different, citing paragraphs of one section."""
+    section = factories.SectionFactory()
+    for number in range(count):
+        paragraph = factories.ParagraphFactory(section=section)
+        country = factories.CountryFactory(citations=[paragraph], coup_years=str(2010 + number))
+        factories.LeaderFactory(citations=[paragraph], country=country, rank=f"Rank {number}", power_year=2010 + number)
+        factories.TimelineEventFactory(citations=[paragraph], date=f"{2010 + number}-09-16")
+        factories.KeyFigureFactory(citations=[paragraph], value=1000 * (number + 1))
+        factories.ConceptFactory(citations=[paragraph], definition=f"Definition number {number}.")
+        factories.TakeawayFactory(citations=[paragraph], section=section, text=f"Takeaway number {number}.")
+        factories.FaqEntryFactory(citations=[paragraph], answer=f"Answer number {number}.")
+        factories.ActorFactory(citations=[paragraph], actor_type=ActorType.values[number % len(ActorType.values)])
+
+
+@pytest.mark.parametrize("count", [4, 8])
+def test_generating_takes_the_same_number_of_queries_however_much_content(count):
+    """Reads and deletes are a fixed number; rows are written in bulk (SQLite splits a bulk insert in batches)."""
+    _content(count)
+    with CaptureQueriesContext(connection) as creating:
+        created = generate_questions()
+    with CaptureQueriesContext(connection) as rerunning:
+        generate_questions()
+    inserts = [query for query in creating.captured_queries if query["sql"].startswith("INSERT")]
+    rows = len(created.created) + AnswerOption.objects.count() + QuestionSource.objects.count()
+    assert len(created.created) > 8 * count
+    assert len(creating) - len(inserts) == 28
+    assert len(inserts) <= 2 * rows / 20  # each row and its history row, at least 20 rows a statement
+    assert len(rerunning) == 28

@@ -477,3 +477,90 @@ def test_correcting_a_paragraph_in_its_section_flags_the_questions_citing_it(edi
     assert response.status_code == 200
     assert Question.objects.get(pk=question.pk).status == QuestionStatus.NEEDS_REVIEW
     assert Question.objects.get(pk=untouched.pk).status == QuestionStatus.PUBLISHED
+
+
+# -- generating questions from the admin ----------------------------------------------------------
+
+
+def _three_leaders():
+    leaders = []
+    for number, (rank, country) in enumerate((("Colonel", "Mali"), ("Captain", "Burkina Faso"), ("General", "Niger"))):
+        leaders.append(
+            factories.LeaderFactory(
+                rank=rank, country=factories.CountryFactory(name=country, coup_years=str(2020 + number))
+            )
+        )
+    return leaders
+
+
+def test_editor_generates_questions_from_the_selected_leaders(editor_client):
+    goita, traore, _tchiani = _three_leaders()
+
+    response = editor_client.post(
+        reverse("admin:briefings_leader_changelist"),
+        {"action": "generate_questions_from_items", "_selected_action": [goita.pk]},
+        follow=True,
+    )
+
+    keys = set(Question.objects.values_list("generator_key", flat=True))
+    assert "leader-country:" + goita.slug in keys and "leader-country:" + traore.slug not in keys
+    assert set(Question.objects.values_list("status", flat=True)) == {QuestionStatus.DRAFT}
+    assert _messages(response) == [
+        f"Questions: {len(keys)} created, 0 updated, 0 unchanged, 0 skipped (changed by an editor), "
+        "0 no longer made from the content."
+    ]
+
+
+def test_generating_from_items_no_question_is_made_from_says_so(editor_client):
+    source = factories.SourceReferenceFactory()
+
+    response = editor_client.post(
+        reverse("admin:briefings_sourcereference_changelist"),
+        {"action": "generate_questions_from_items", "_selected_action": [source.pk]},
+        follow=True,
+    )
+
+    assert _messages(response) == ["No question is made from the selected items."]
+    assert Question.objects.count() == 0
+
+
+def test_editor_generates_again_from_the_selected_questions_items_keeping_their_changes(editor_client):
+    goita, _traore, _tchiani = _three_leaders()
+    from quizzes.actions import generate_questions
+
+    generate_questions(items=[goita])
+    edited = Question.objects.get(generator_key=f"leader-country:{goita.slug}")
+    edited.prompt = "Which country is led by Colonel Goïta?"
+    edited.save()
+    Question.objects.exclude(pk=edited.pk).delete()
+
+    response = editor_client.post(
+        _url("question_changelist"),
+        {"action": "generate_from_question_items", "_selected_action": [edited.pk]},
+        follow=True,
+    )
+
+    edited.refresh_from_db()
+    assert edited.prompt == "Which country is led by Colonel Goïta?"
+    assert Question.objects.count() > 1
+    assert f"Skipped leader-country:{goita.slug}: an editor changed it since it was generated." in _messages(response)
+
+
+def test_the_generate_actions_need_the_right_to_add_questions(editor_client):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    staff = factories.UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_leader", "change_leader"]))
+    client = Client()
+    client.force_login(staff)
+    leader = factories.LeaderFactory()
+    changelist = reverse("admin:briefings_leader_changelist")
+
+    page = client.get(changelist)
+    response = client.post(changelist, {"action": "generate_questions_from_items", "_selected_action": [leader.pk]})
+
+    assert 'value="generate_questions_from_items"' not in page.content.decode()
+    assert 'value="generate_questions_from_items"' in editor_client.get(changelist).content.decode()
+    assert response.status_code == 302  # back to the list: no such action for this user
+    assert Question.objects.count() == 0
