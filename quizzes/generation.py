@@ -223,7 +223,7 @@ class Content:
         citations = Prefetch("citations", queryset=Paragraph.objects.select_related("section").order_by("pk"))
         content = cls(
             countries=list(usable(Country).prefetch_related(citations)),
-            actors=list(usable(Actor).prefetch_related(citations, "countries")),
+            actors=list(usable(Actor).select_related("part_of").prefetch_related(citations, "countries")),
             leaders=list(usable(Leader).select_related("country").prefetch_related(citations, "related")),
             events=list(usable(TimelineEvent).prefetch_related(citations, "countries", "actors")),
             figures=list(usable(KeyFigure).select_related("country", "actor").prefetch_related(citations)),
