@@ -152,7 +152,7 @@ def _pk_or_404(field, value):
 class BaseAdmin(SimpleHistoryAdmin):
     """History and revert for every model; numbers shown as written; "View on site" for drafts too."""
 
-    object_history_list_template = "admin/briefings/history_list.html"
+    object_history_list_template = "admin/history_list.html"
     formfield_overrides = {models.DecimalField: {"form_class": WrittenDecimalField}}
 
     def view_on_site(self, obj):

@@ -235,6 +235,8 @@ def generate_from_question_items(modeladmin, request, queryset):
 
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
+    # The history table in whole words, without simple_history's inline style (which the CSP refuses).
+    object_history_list_template = "admin/history_list.html"
     form = QuestionAdminForm
     list_display = ("__str__", "qtype", "topic", "kind", "difficulty", "status", "open_flags")
     list_filter = ("status", "qtype", "topic", "kind", "difficulty", "sections", OpenFlagFilter)
