@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 # passwords for one account, but cannot lock that account out for its owner on another address, and
 # a classroom behind one address is not locked out by one student's typos. While locked, the sign-in
 # is refused without checking the password (no hashing: guessing costs the server nothing).
+# AXES_ENABLED=false turns the lockout off (bench/run.py --scenario guessing measures without it).
+AXES_ENABLED = env("AXES_ENABLED", True, cast=bool)
 AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, cast=int)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env("AXES_COOLOFF_MINUTES", 15, cast=int))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
