@@ -217,6 +217,9 @@ AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, cast=int)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env("AXES_COOLOFF_MINUTES", 15, cast=int))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A try while locked is refused without a database write (8 guessers would otherwise queue on the
+# lock row); the pause ends AXES_COOLOFF_MINUTES after the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "sahel_learn.accounts.views.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 # The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies that each

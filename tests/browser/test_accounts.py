@@ -147,5 +147,5 @@ def test_five_wrong_passwords_pause_signing_in(browse, amina):
         if attempt < 4:
             expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username and password.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused")
-    expect(page.get_by_role("alert")).to_contain_text("signing in is paused for 15 minutes")
+    expect(page.get_by_role("alert")).to_contain_text("signing in with it from here is paused for 15 minutes")
     _accessible_at_both_widths(browse, page, "lockout")

@@ -4,6 +4,7 @@ import logging
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -389,9 +390,11 @@ def test_the_sixth_try_is_refused_without_checking_the_password(client, counted,
     page = response.content.decode()
     assert "<h1>Sign-in paused</h1>" in page
     assert "There were 5 wrong passwords in a row for this account from your connection." in page
-    assert "signing in is paused for 15 minutes" in page
+    assert "signing in with it from here is paused for 15 minutes" in page
     assert CountingHasher.verified == 5
     assert "_auth_user_id" not in client.session
+    # Nor is it written down: the pause is not extended by tries while locked.
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("awa", 5)]
 
 
 def test_a_lockout_is_for_that_username_from_that_address_only(client, counted):
