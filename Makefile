@@ -11,7 +11,8 @@ QUESTIONS := quizzes/content/questions.yaml
 # `make run`'s own environment: production settings (DEBUG off), served over plain HTTP on this
 # machine only. The settings refuse HTTPS redirect and secure cookies off for any other host.
 RUN_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
-	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 DEV_ENV := DJANGO_DEBUG=true
 
 .PHONY: run dev test lint setup data static browser-tools bench clean

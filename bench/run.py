@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
@@ -10,14 +10,19 @@ request makes (from a separate in-process count), and the gzip size of a first l
 
 import argparse
 import gzip
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -74,10 +79,98 @@ def query_counts(env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def start_server(env, workers):
+    """gunicorn on a free local port (127.0.0.1 only), once it answers; returns (process, base URL)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "sahel_learn.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            fetch(base + "/bench/bare/")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, base
+
+
+def guess_passwords(base, stop, results):
+    """One guessing client: the login page once (CSRF cookie and token), then wrong passwords until ``stop``."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(base + "/accounts/login/", timeout=30) as response:
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1).decode()
+    attempt = 0
+    while not stop.is_set():
+        attempt += 1
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": "student", "password": f"guess-{attempt}"}
+        ).encode()
+        request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/"})
+        started = time.perf_counter()
+        try:
+            with opener.open(request, timeout=60) as response:
+                response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            error.read()
+            status = error.code
+        results.append((status, time.perf_counter() - started))
+
+
+def home_median(base, requests, guessers):
+    """The home page's median (ms) over ``requests`` sequential requests while ``guessers`` clients guess."""
+    stop = threading.Event()
+    guesses = []
+    threads = [threading.Thread(target=guess_passwords, args=(base, stop, guesses)) for _ in range(guessers)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1 if guessers else 0)  # let the guessers get going
+    try:
+        latencies = [fetch(base + "/")[0] for _ in range(requests)]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    statuses = {}
+    for status, _seconds in guesses:
+        statuses[status] = statuses.get(status, 0) + 1
+    guess_median = statistics.median(seconds for _, seconds in guesses) * 1000 if guesses else 0.0
+    return statistics.median(latencies) * 1000, statuses, guess_median
+
+
+def guessing_scenario(env, args):
+    """The home page alone, then while 8 clients guess the demo student's password; lockout off, then on."""
+    print(f"home page median over {args.requests} requests; gunicorn -w {args.workers}, production password hasher")
+    print(f"{'lockout':8} {'guessers':>8} {'home median':>12} {'guess median':>13}  guess answers")
+    for label, enabled in (("off", "false"), ("on", "true")):
+        server, base = start_server({**env, "AXES_ENABLED": enabled}, args.workers)
+        try:
+            for _ in range(10):  # warm up
+                fetch(base + "/")
+            for guessers in (0, 8):
+                median, statuses, guess_median = home_median(base, args.requests, guessers)
+                answers = ", ".join(f"{count} x {status}" for status, count in sorted(statuses.items())) or "-"
+                print(f"{label:8} {guessers:>8} {median:10.1f}ms {guess_median:11.1f}ms  {answers}")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per URL (default 200)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--scenario",
+        choices=["pages", "guessing"],
+        default="pages",
+        help="pages: every URL against the bare view (default); guessing: the home page while 8 clients guess passwords",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="sahel-bench-"))
@@ -102,6 +195,11 @@ def main():
         ["collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+    if args.scenario == "guessing":
+        subprocess.run(manage + ["create_demo_accounts"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        guessing_scenario(env, args)
+        return
 
     port = free_port()
     server = subprocess.Popen(

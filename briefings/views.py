@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from sahel_learn.accounts.roles import role_home
 from sahel_learn.htmx import render_swappable
 
 from .filters import TimelineEventFilter
@@ -80,6 +81,7 @@ def home(request):
         "briefing": briefing,
         "first_section": briefing.sections.body().order_by("number").first() if briefing else None,
         "countries": Country.objects.visible().order_by("name"),
+        "role_home": role_home(request.user),
     }
     return render(request, "briefings/home.html", context)
 

@@ -7,6 +7,7 @@ first, without overriding the real environment; ``DJANGO_ENV_FILE`` names anothe
 whenever ``DEBUG`` is off.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "axes",
     "sahel_learn.accounts",
     "briefings",
     "quizzes",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with accounts.views.lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sahel_learn.urls"
@@ -127,6 +131,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: a locked-out sign-in is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "briefings:home"
@@ -197,6 +206,47 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Sign-in lockout (django-axes), on the site's login and the admin's alike. Failures count per
+# username *and* client address together: a guesser is stopped after AXES_FAILURE_LIMIT wrong
+# passwords for one account, but cannot lock that account out for its owner on another address, and
+# a classroom behind one address is not locked out by one student's typos. While locked, the sign-in
+# is refused without checking the password (no hashing: guessing costs the server nothing).
+# AXES_ENABLED=false turns the lockout off (bench/run.py --scenario guessing measures without it).
+AXES_ENABLED = env("AXES_ENABLED", True, cast=bool)
+AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT", 5, cast=int)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env("AXES_COOLOFF_MINUTES", 15, cast=int))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A try while locked is refused without a database write (8 guessers would otherwise queue on the
+# lock row); the pause ends AXES_COOLOFF_MINUTES after the failure that set it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "sahel_learn.accounts.views.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies that each
+# append to X-Forwarded-For, the address the outermost one saw (README: "Behind a reverse proxy").
+TRUSTED_PROXY_COUNT = env("DJANGO_TRUSTED_PROXY_COUNT", 0, cast=int)
+AXES_CLIENT_IP_CALLABLE = "sahel_learn.accounts.throttle.client_ip"
+# Password reset requests: at most this many per client address, and per e-mail address, per window.
+PASSWORD_RESET_RATE = (
+    env("PASSWORD_RESET_LIMIT", 5, cast=int),
+    env("PASSWORD_RESET_WINDOW_MINUTES", 60, cast=int) * 60,
+)
+
+# E-mail: printed to the console in development; SMTP from the environment in production.
+# Set DEFAULT_FROM_EMAIL in production to an address the SMTP server may send from.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Sahel Learn <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if DEBUG:
+    EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+else:
+    EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    EMAIL_HOST = env("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env("EMAIL_PORT", 587, cast=int)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env("EMAIL_USE_TLS", True, cast=bool)
+    EMAIL_TIMEOUT = env("EMAIL_TIMEOUT", 10, cast=int)
+
 # Content-Security-Policy (django-csp 4): no inline scripts or styles, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -242,4 +292,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    # django-axes logs every attempt at INFO, naming the username and address: warnings only.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", "WARNING")}},
 }

@@ -27,3 +27,32 @@ def editor_permission_codenames():
     codenames = {f"{action}_{model}" for model in editable_models() for action in ("view", "add", "change", "delete")}
     codenames |= {f"{action}_{model}" for model in CORRECTABLE_MODELS for action in ("view", "change")}
     return codenames
+
+
+def role_of(user):
+    """The role a signed-in user's home is made for: Editors (or any staff), Trainers, else Students."""
+    if not user.is_authenticated:
+        return None
+    if user.is_staff:
+        return EDITORS
+    names = set(user.groups.values_list("name", flat=True))
+    return TRAINERS if TRAINERS in names else STUDENTS
+
+
+def role_home(user):
+    """What the home page's role panel needs (``templates/includes/_role_home.html``), in one or two queries."""
+    from django.db.models import Count
+
+    from quizzes.models import Question, Topic
+
+    role = role_of(user)
+    if role is None:
+        return None
+    home = {"role": role, "label": ROLE_LABELS[role]}
+    if role == EDITORS:
+        home["needs_review"] = Question.objects.needs_review().count()
+    elif role == TRAINERS:
+        counts = Question.objects.published().values("topic").annotate(count=Count("pk")).order_by("topic")
+        home["published_by_topic"] = [(Topic(row["topic"]).label, row["count"]) for row in counts]
+        home["published_total"] = sum(count for _label, count in home["published_by_topic"])
+    return home
