@@ -465,19 +465,26 @@ def _matching(searchable, terms):
 
 
 def _with_ellipses(snippet, fields):
-    """PostgreSQL's headline is a window without ellipses: add them where it cuts its field's text."""
+    """PostgreSQL's headline is a window without ellipses: add them where it cuts its field's text.
+
+    Its one-fragment window also ends on the last word it counts, leaving out a closing number or
+    full stop ("in 2021." shows as "in"): a tail of at most one word is given back as written.
+    """
     if connection.vendor != "postgresql":
         return snippet
     shown = WORD.findall(snippet.replace(START, "").replace(STOP, ""))
     if not shown:
         return snippet
     for text in fields:
-        words = WORD.findall(text or "")
+        matches = list(WORD.finditer(text or ""))
+        words = [match.group() for match in matches]
         for at in range(len(words) - len(shown) + 1):
             if words[at : at + len(shown)] == shown:
                 start = "…" if at else ""
-                end = "…" if at + len(shown) < len(words) else ""
-                return f"{start}{snippet}{end}"
+                tail = text[matches[at + len(shown) - 1].end() :].rstrip()
+                if len(WORD.findall(tail)) <= 1:
+                    return f"{start}{snippet}{tail}"
+                return f"{start}{snippet}…"
     return snippet
 
 

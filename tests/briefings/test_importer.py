@@ -4,6 +4,7 @@ import textwrap
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Prefetch
 
 from briefings.actions import import_briefing
 from briefings.models import (
@@ -703,7 +704,7 @@ def test_without_the_pack_proposals_keep_hedges_and_name_each_number_once(articl
     figures = [
         (f.display_value, f.kind, [p.anchor for p in f.citations.all()])
         for f in KeyFigure.objects.filter(origin=Origin.PROPOSED)
-        .prefetch_related("citations")
+        .prefetch_related(Prefetch("citations", queryset=Paragraph.objects.in_article_order()))
         .order_by("value", "value_high")
     ]
     assert figures == [
