@@ -185,7 +185,7 @@ class ActorViewSet(ContentViewSet):
     filterset_class = filters.ActorFilter
 
     def load_relations(self, queryset):
-        return super().load_relations(queryset).with_visible("countries", drafts=self.drafts)
+        return super().load_relations(queryset).with_visible("countries", "part_of", drafts=self.drafts)
 
 
 class LeaderViewSet(ContentViewSet):

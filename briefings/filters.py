@@ -10,6 +10,7 @@ see (``visible()``): a draft country is unknown to students.
 
 from django import forms
 from django.core import validators
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -64,13 +65,24 @@ def _visible_choices(model):
 class SlugChoiceField(forms.ModelChoiceField):
     """A choice of visible item, named in the URL by its slug, labelled by its shown name."""
 
+    # How much of a refused value the message repeats: enough to recognise it, never a page of it.
+    SHOWN_LENGTH = 40
+
     def to_python(self, value):
+        if value in self.empty_values:
+            return super().to_python(value)
+        refused = forms.ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": Truncator(str(value)).chars(self.SHOWN_LENGTH)},
+        )
         # Not a slug (spaces, slashes, a NUL character): no item has it; don't ask the database.
-        if value not in self.empty_values and not validators.slug_re.fullmatch(str(value)):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            )
-        return super().to_python(value)
+        if not validators.slug_re.fullmatch(str(value)):
+            raise refused
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise refused from None
 
     def label_from_instance(self, obj):
         return getattr(obj, "short_name", "") or obj.name
@@ -204,7 +216,7 @@ class TimelineEventFilter(DerivedItemFilterSet):
         "countries",
         label=_("Country"),
         empty_label=_("All countries"),
-        invalid=_("There is no country “%(value)s”."),
+        invalid=_("No event in the timeline is about a country “%(value)s”."),
         description=_("Slug of a country that an event is about; any other is a 400."),
         method="filter_country",
         queryset=_timeline_choices(Country),
@@ -214,7 +226,7 @@ class TimelineEventFilter(DerivedItemFilterSet):
         "actors",
         label=_("Actor"),
         empty_label=_("All actors"),
-        invalid=_("There is no actor “%(value)s”."),
+        invalid=_("No event in the timeline involves an actor “%(value)s”."),
         description=_(
             "Slug of an actor that an event involves, itself or through a group within it "
             "(russia also finds Wagner's events); any other is a 400."

@@ -996,7 +996,9 @@ class Takeaway(DerivedItem):
     fingerprint_fields = (*text_fields, "section")
 
     class Meta(DerivedItem.Meta):
-        ordering = ["section__number", "position"]
+        # Not "section__number", which joins the section on every query: sections are made by the
+        # importer in article order and editors cannot add any, so their ids follow the article.
+        ordering = ["section_id", "position", "slug"]
         verbose_name = _("takeaway")
         verbose_name_plural = _("takeaways")
 

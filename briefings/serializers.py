@@ -115,6 +115,9 @@ class CountrySerializer(DerivedItemSerializer):
 class ActorSerializer(DerivedItemSerializer):
     actor_type_label = serializers.CharField(source="get_actor_type_display")
     countries = RefSerializer(many=True)
+    part_of = RefSerializer(
+        allow_null=True, help_text=_("The group this actor belongs to (Wagner to Russia), or null if none is shown.")
+    )
 
     class Meta:
         model = Actor
@@ -126,6 +129,7 @@ class ActorSerializer(DerivedItemSerializer):
             "actor_type_label",
             "summary",
             "countries",
+            "part_of",
         ]
 
 

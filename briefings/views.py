@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from sahel_learn.accounts.roles import role_home
@@ -74,7 +74,7 @@ def _leaders(drafts):
     return Leader.objects.visible(drafts).heads_first().with_citations(drafts).with_visible("country", drafts=drafts)
 
 
-@require_GET
+@require_safe
 def home(request):
     briefing = Briefing.objects.current()
     context = {
@@ -86,7 +86,7 @@ def home(request):
     return render(request, "briefings/home.html", context)
 
 
-@require_GET
+@require_safe
 def briefing_detail(request):
     drafts = shows_drafts(request)
     briefing = Briefing.objects.current(drafts)
@@ -112,13 +112,13 @@ def briefing_detail(request):
     return render(request, "briefings/briefing_detail.html", context)
 
 
-@require_GET
+@require_safe
 def leader_list(request):
     drafts = shows_drafts(request)
     return render(request, "briefings/leader_list.html", {"leaders": _leaders(drafts), "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 def leader_detail(request, slug):
     drafts = shows_drafts(request)
     leader = get_object_or_404(
@@ -128,7 +128,7 @@ def leader_detail(request, slug):
     return render(request, "briefings/leader_detail.html", {"leader": leader, "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 def leader_compare(request):
     drafts = shows_drafts(request)
     leaders = list(_leaders(drafts).heads_of_state())
@@ -140,7 +140,7 @@ def leader_compare(request):
     return render(request, "briefings/leader_compare.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def timeline(request):
     drafts = shows_drafts(request)
@@ -153,13 +153,13 @@ def timeline(request):
     return render_swappable(request, "briefings/timeline.html", "timeline-results", context, status=status)
 
 
-@require_GET
+@require_safe
 def figure_list(request):
     drafts = shows_drafts(request)
     return render(request, "briefings/figure_list.html", {"figures": _figures(drafts), "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 def actor_list(request):
     drafts = shows_drafts(request)
     actors = (
@@ -170,7 +170,7 @@ def actor_list(request):
     return render(request, "briefings/actor_list.html", {"actors": actors, "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 def actor_detail(request, slug):
     drafts = shows_drafts(request)
     actor = get_object_or_404(
@@ -188,7 +188,7 @@ def actor_detail(request, slug):
     return render(request, "briefings/actor_detail.html", {"actor": actor, "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 def country_detail(request, slug):
     drafts = shows_drafts(request)
     country = get_object_or_404(
@@ -205,14 +205,14 @@ def country_detail(request, slug):
     return render(request, "briefings/country_detail.html", {"country": country, "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 def concept_list(request):
     drafts = shows_drafts(request)
     concepts = Concept.objects.visible(drafts).with_citations(drafts)
     return render(request, "briefings/concept_list.html", {"concepts": concepts, "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def faq(request):
     drafts = shows_drafts(request)
@@ -230,14 +230,14 @@ def faq(request):
     return render_swappable(request, "briefings/faq.html", "faq-results", context, status=status)
 
 
-@require_GET
+@require_safe
 def source_list(request):
     drafts = shows_drafts(request)
     sources = _with_page_anchors(SourceReference.objects.visible(drafts).with_citations(drafts), SectionKind.SOURCES)
     return render(request, "briefings/source_list.html", {"sources": sources, "draft_preview": drafts})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request):
     """Hits of every kind, a few each with their totals; or, with ``group``, every hit of one kind, paged."""
@@ -257,7 +257,7 @@ def search(request):
     return render_swappable(request, "briefings/search.html", "search-results", context, status=status)
 
 
-@require_GET
+@require_safe
 def labels_help(request):
     """What each kind of statement means, and the rules editors follow when they label an item."""
     return render(request, "briefings/labels_help.html", {"kinds": StatementKind})
@@ -290,7 +290,7 @@ def _citing_section(model, section, drafts):
     )
 
 
-@require_GET
+@require_safe
 def section_detail(request, slug):
     """One body section of the briefing as a card: takeaways, paragraphs, what cites it, and the way on."""
     drafts = shows_drafts(request)
@@ -330,7 +330,7 @@ def section_detail(request, slug):
     return render(request, "briefings/section_detail.html", context)
 
 
-@require_GET
+@require_safe
 def country_list(request):
     drafts = shows_drafts(request)
     countries = (

@@ -283,8 +283,14 @@ def test_country_actor_concept_faq_and_source_details(client, wagner_paragraph):
     mali = factories.CountryFactory(
         name="Mali", slug="mali", regime="Military junta", coup_years="2020, 2021", summary="Founding member."
     )
+    russia = factories.ActorFactory(name="Russia", slug="russia")
     actor = factories.ActorFactory(
-        name="Africa Corps", slug="africa-corps", short_name="AC", actor_type=ActorType.ARMED_FORCE, summary="Russia's."
+        name="Africa Corps",
+        slug="africa-corps",
+        short_name="AC",
+        actor_type=ActorType.ARMED_FORCE,
+        summary="Russia's.",
+        part_of=russia,
     )
     actor.countries.set([mali])
     factories.ConceptFactory(term="Sovereignty", slug="sovereignty", definition="Rule.", in_the_article="A mirage.")
@@ -307,13 +313,18 @@ def test_country_actor_concept_faq_and_source_details(client, wagner_paragraph):
         "url": f"{BASE}/countries/mali/",
         "api_url": f"{BASE}/api/v1/countries/mali/",
     }
-    assert {key: actor_row[key] for key in ("name", "short_name", "actor_type", "actor_type_label", "countries")} == {
+    fields = ("name", "short_name", "actor_type", "actor_type_label", "countries", "part_of")
+    assert {key: actor_row[key] for key in fields} == {
         "name": "Africa Corps",
         "short_name": "AC",
         "actor_type": "force",
         "actor_type_label": "Military force or operation",
         "countries": [{"slug": "mali", "name": "Mali"}],
+        "part_of": {"slug": "russia", "name": "Russia"},
     }
+    russia.status = Status.DRAFT
+    russia.save()
+    assert client.get("/api/v1/actors/africa-corps/").json()["part_of"] is None
     assert {key: concept[key] for key in ("term", "definition", "in_the_article", "kind", "kind_label", "url")} == {
         "term": "Sovereignty",
         "definition": "Rule.",
@@ -484,7 +495,10 @@ def test_a_draft_country_is_no_filter_for_the_public_and_one_for_staff_reading_d
     factories.TimelineEventFactory(slug="linked-draft", status=Status.DRAFT).countries.set([hidden])
 
     response = APIClient().get("/api/v1/timeline/", {"country": "hidden"})
-    assert (response.status_code, response.json()) == (400, {"country": ["There is no country “hidden”."]})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"country": ["No event in the timeline is about a country “hidden”."]},
+    )
     assert slugs(staff_client.get("/api/v1/timeline/", {"country": "hidden", "status": "draft"})) == ["linked-draft"]
 
 
@@ -518,7 +532,11 @@ def test_filters_do_not_apply_to_a_detail(client):
             {"year_from": "2022", "year_to": "2020"},
             {"year_to": ["The “from” year (2022) must not be after the “to” year (2020)."]},
         ),
-        ("/api/v1/timeline/", {"country": "atlantis"}, {"country": ["There is no country “atlantis”."]}),
+        (
+            "/api/v1/timeline/",
+            {"country": "atlantis"},
+            {"country": ["No event in the timeline is about a country “atlantis”."]},
+        ),
         (
             "/api/v1/timeline/",
             {"contry": "mali"},
@@ -541,7 +559,7 @@ def test_filters_do_not_apply_to_a_detail(client):
         (
             "/api/v1/timeline/",
             {"country": "not a slug"},
-            {"country": ["There is no country “not a slug”."]},
+            {"country": ["No event in the timeline is about a country “not a slug”."]},
         ),
         (
             "/api/v1/figures/",
@@ -748,7 +766,8 @@ def _sections(n):
 
 def _actors(n):
     for _ in range(n):
-        factories.ActorFactory().countries.set([factories.CountryFactory(), factories.CountryFactory()])
+        group = factories.ActorFactory()
+        factories.ActorFactory(part_of=group).countries.set([factories.CountryFactory(), factories.CountryFactory()])
 
 
 def _leaders(n):
@@ -776,7 +795,7 @@ def _batch(factory):
 QUERY_COUNTS = [
     ("sections", _sections, 3),
     ("countries", _batch(factories.CountryFactory), 3),
-    ("actors", _actors, 4),
+    ("actors", _actors, 5),
     ("leaders", _leaders, 5),
     ("timeline", _events, 5),
     ("figures", _figures, 5),

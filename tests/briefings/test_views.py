@@ -503,9 +503,13 @@ def test_timeline_partial_under_htmx(client, events):
         ({"year_to": "20x2"}, "“To year” must be a year written in digits, such as 2022."),
         ({"year_from": "1066"}, "“From year” must be 1800 or later."),
         ({"year_to": "3000"}, "“To year” must be 2100 or earlier."),
-        ({"country": "atlantis"}, "There is no country “atlantis”."),
-        ({"actor": "nobody"}, "There is no actor “nobody”."),
-        ({"country": "not a slug"}, "There is no country “not a slug”."),
+        ({"country": "atlantis"}, "No event in the timeline is about a country “atlantis”."),
+        ({"actor": "nobody"}, "No event in the timeline involves an actor “nobody”."),
+        ({"country": "not a slug"}, "No event in the timeline is about a country “not a slug”."),
+        (
+            {"country": "x" * 500},
+            "No event in the timeline is about a country “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…”.",
+        ),
         ({"kind": "rumour"}, "Select a valid choice. rumour is not one of the available choices."),
         (
             {"contry": "mali"},
@@ -529,7 +533,7 @@ def test_bad_timeline_filters_are_a_400_with_a_clear_message(client, events, par
 def test_a_draft_country_is_not_a_timeline_filter(client, events):
     CountryFactory(name="Draftland", slug="draftland", status=Status.DRAFT)
     html = html_of(get(client, "/timeline/", status=400, country="draftland"))
-    assert "<li>There is no country “draftland”.</li>" in html
+    assert "<li>No event in the timeline is about a country “draftland”.</li>" in html
     assert "Draftland" not in html
 
 
@@ -1030,6 +1034,14 @@ def test_pages_that_nothing_swaps_have_no_partial_and_no_vary(client, everything
     response = get(client, url, htmx=True)
     assert html_of(response).startswith("<!doctype html>")
     assert "HX-Request" not in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("url", ["/", "/briefing/", "/leaders/ibrahim-traore/", "/timeline/", "/search/?q=wagner"])
+def test_reading_pages_answer_head_as_get_and_refuse_post(client, everything, url):
+    get_response, head_response = client.get(url), client.head(url)
+    assert (head_response.status_code, head_response.content) == (200, b"")
+    assert head_response["Content-Type"] == get_response["Content-Type"]
+    assert client.post(url).status_code == 405
 
 
 # --- Security, markup hygiene, assets ---------------------------------------------------------------
@@ -1542,7 +1554,7 @@ def test_timeline_filters_offer_only_choices_that_find_events_actors_by_their_sh
     ]
     assert [label for value, label in form.fields["country"].choices] == ["All countries", "Mali"]
     response = get(client, "/timeline/", actor="jnim", status=400)
-    assert "There is no actor “jnim”." in html_of(response)  # it names no event: not a choice
+    assert "No event in the timeline involves an actor “jnim”." in html_of(response)  # not a choice
 
 
 def test_timeline_country_filter_finds_the_events_about_it(client, groups):

@@ -181,7 +181,8 @@ def site(django_db_setup, django_db_blocker):
         finally:
             _join_request_threads()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            # Sequences kept: the rows put back keep their ids, which the sequences have already passed.
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
             connection.creation.deserialize_db_from_string(before)
 
 
