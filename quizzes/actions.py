@@ -14,6 +14,7 @@ Where ``flag_questions_for_review`` must be called (an edit to content questions
 review flags and records the sources' current fingerprints.
 """
 
+import functools
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,11 +40,13 @@ from .generation import Content, build_questions
 from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, fold, parse_number, score
 from .models import (
     CHOICE_TYPES,
+    LEECH_LAPSES,
     AnswerOption,
     Attempt,
     AttemptOption,
     AttemptQuestion,
     AttemptState,
+    CardState,
     Question,
     QuestionSource,
     QuestionStatus,
@@ -52,9 +55,14 @@ from .models import (
     Response,
     ResponseChoice,
     ReviewFlag,
+    ReviewLog,
+    ReviewState,
+    StudyRating,
+    StudySettings,
     TimeoutAction,
     as_decimal,
 )
+from .scheduling import Rating, outcomes
 
 
 def change_reason(obj, changed_fields=()):
@@ -945,3 +953,143 @@ def publish_reviewed_questions(*, path, user=None):
         result = publish_questions(questions=Question.objects.filter(pk__in=to_publish), user=user)
         report.published, report.refused = result.published, result.refused
     return report
+
+
+# --- Study: spaced repetition with FSRS ----------------------------------------------------------
+
+
+class StudyError(Exception):
+    """A study request refused: nothing was changed."""
+
+    http_status = 409
+    code = "study_error"
+    default_message = _lazy("This card cannot be rated now.")
+
+    def __init__(self, message=None):
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class CardNotStudyable(StudyError):
+    http_status = 404
+    code = "card_not_studyable"
+    default_message = _lazy("There is no such card to study: the question is not published.")
+
+
+class CardSuspended(StudyError):
+    code = "card_suspended"
+    default_message = _lazy("This card is suspended: unsuspend it to study it.")
+
+
+class StaleRating(StudyError):
+    code = "stale_rating"
+    default_message = _lazy(
+        "This card has changed since it was shown (rated in another tab, or undone): it was not rated again. "
+        "Load the next card to go on."
+    )
+
+
+class NothingToUndo(StudyError):
+    code = "nothing_to_undo"
+    default_message = _lazy("There is no rating to undo.")
+
+
+@dataclass
+class RatedCard:
+    """What ``record_review`` did: the log row, the state after it, and whether it was a replay."""
+
+    log: object
+    state: object
+    replayed: bool = False
+
+
+def _day_load(user, study_settings):
+    """The scheduler's load function: cards due per study day, asked of the database once per range."""
+    return functools.cache(lambda first, last: ReviewState.objects.due_per_study_day(user, study_settings, first, last))
+
+
+def schedule_for(*, state, study_settings, now):
+    """The scheduler for ``state``'s next review at ``now``: seeded for it, load-balanced if the student wants."""
+    return study_settings.scheduler(
+        seed=state.review_seed(), load=_day_load(state.user_id, study_settings), today=study_settings.study_day(now)
+    )
+
+
+def preview_ratings(*, state, study_settings, now):
+    """{rating: the due date it would give}, exactly what ``record_review`` gives for that rating at ``now``."""
+    scheduler = schedule_for(state=state, study_settings=study_settings, now=now)
+    return {int(rating): after.due for rating, after in outcomes(scheduler, state.to_card(), now).items()}
+
+
+@transaction.atomic
+def record_review(*, user, question, rating, now, version, request_key, duration_ms=None):
+    """Rate a card: one ``ReviewLog`` row and the new state, once per ``request_key``.
+
+    ``version`` is the state's version the card was shown at (0 for a new card): a rating of a card
+    changed since (another tab rated it, an undo) is refused with ``StaleRating``; the same request
+    sent again (a double click, a retry) answers what the first one recorded.
+    """
+    rating = StudyRating(rating)
+    if not Question.objects.usable().filter(pk=question.pk).exists():
+        raise CardNotStudyable()
+    state, _created = ReviewState.objects.get_or_create(user=user, question=question, defaults={"due": now})
+    state = ReviewState.objects.select_for_update().get(pk=state.pk)
+    earlier = ReviewLog.objects.filter(user=user, request_key=request_key).first()
+    if earlier is not None:
+        return RatedCard(log=earlier, state=state, replayed=True)
+    if state.version != version:
+        raise StaleRating()
+    if state.suspended:
+        raise CardSuspended()
+    study_settings = StudySettings.objects.for_user(user)
+    before = state.snapshot()
+    scheduler = schedule_for(state=state, study_settings=study_settings, now=now)
+    state.take_card(outcomes(scheduler, state.to_card(), now, duration_ms=duration_ms)[Rating(int(rating))])
+    state.reps += 1
+    if before["state"] == CardState.REVIEW and rating == StudyRating.AGAIN:
+        state.lapses += 1
+        if state.lapses >= LEECH_LAPSES and not state.is_leech:
+            state.is_leech, state.suspended = True, True
+    state.buried_until = None
+    state.version += 1
+    state.save()
+    after = state.snapshot()
+    log = ReviewLog.objects.create(
+        user=user,
+        review_state=state,
+        question=question,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        request_key=request_key,
+        **{f"before_{name}": value for name, value in before.items()},
+        **{f"after_{name}": value for name, value in after.items()},
+    )
+    return RatedCard(log=log, state=state)
+
+
+@transaction.atomic
+def undo_review(*, user, now):
+    """Take back the user's last rating: its card's state exactly as before, its log row gone."""
+    last = ReviewLog.objects.of(user).select_for_update().order_by("-reviewed_at", "-pk").first()
+    if last is None:
+        raise NothingToUndo()
+    state = ReviewState.objects.select_for_update().get(pk=last.review_state_id)
+    for name, value in last.before().items():
+        setattr(state, name, value)
+    state.version += 1  # not restored: a rating shown before the undo must not apply after it
+    state.save()
+    last.delete()
+    return state
+
+
+@transaction.atomic
+def set_suspended(*, user, question, suspended, now):
+    """Suspend a card (it leaves study until unsuspended) or unsuspend it (a leech keeps its tag)."""
+    state, _created = ReviewState.objects.get_or_create(user=user, question=question, defaults={"due": now})
+    state = ReviewState.objects.select_for_update().get(pk=state.pk)
+    if state.suspended != suspended:
+        state.suspended = suspended
+        state.version += 1
+        state.save(update_fields=["suspended", "version"])
+    return state

@@ -53,16 +53,19 @@ question's own ``content_fingerprint()`` as generated, so a re-run can tell an e
 """
 
 import datetime
+import functools
 import hashlib
 import json
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -1406,3 +1409,381 @@ class ResponseChoice(models.Model):
 
     def __str__(self):
         return str(self.item)
+
+
+# --- Study: spaced repetition with FSRS ----------------------------------------------------------
+#
+# Every usable question is a card. A student's memory of it is one ``ReviewState`` row, made the
+# first time they study it (a card without one, or with no review yet, is new); every rating is one
+# append-only ``ReviewLog`` row holding the state before and after, so a schedule can be explained,
+# undone exactly and parameters fitted from the log. Scheduling itself is py-fsrs's
+# (``quizzes.scheduling``); these models only keep its card fields.
+
+
+class CardState(models.IntegerChoices):
+    """py-fsrs's card states (``fsrs.State``), by the same numbers."""
+
+    LEARNING = 1, _("Learning")
+    REVIEW = 2, _("Review")
+    RELEARNING = 3, _("Relearning")
+
+
+class StudyRating(models.IntegerChoices):
+    """py-fsrs's ratings (``fsrs.Rating``), by the same numbers."""
+
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+# Anki's defaults: a card is a leech after 8 lapses; new cards and reviews per day; learning steps.
+LEECH_LAPSES = 8
+DEFAULT_LEARNING_STEPS = (1, 10)
+DEFAULT_RELEARNING_STEPS = (10,)
+RETENTION_MIN, RETENTION_MAX = Decimal("0.70"), Decimal("0.97")
+
+
+@functools.cache
+def _time_zones():
+    return frozenset(available_timezones())
+
+
+class StudySettingsQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The student's settings with their steps, made with the defaults the first time they are asked for."""
+        found = self.filter(user=user).prefetch_related("steps").first()
+        if found is not None:
+            return found
+        with transaction.atomic():
+            made, created = self.get_or_create(user=user)
+            if created:
+                StudyStep.objects.bulk_create(
+                    [
+                        StudyStep(settings=made, kind=kind, position=position, minutes=minutes)
+                        for kind, steps in (
+                            (StepKind.LEARNING, DEFAULT_LEARNING_STEPS),
+                            (StepKind.RELEARNING, DEFAULT_RELEARNING_STEPS),
+                        )
+                        for position, minutes in enumerate(steps, start=1)
+                    ]
+                )
+        return self.prefetch_related("steps").get(pk=made.pk)
+
+
+class StudySettings(models.Model):
+    """How one student studies: retention, daily limits, learning steps, their day and time zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_settings", verbose_name=_("student")
+    )
+    desired_retention = models.DecimalField(
+        _("desired retention"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[MinValueValidator(RETENTION_MIN), MaxValueValidator(RETENTION_MAX)],
+        help_text=_("The share of cards you want to still remember when they come due (0.70 to 0.97)."),
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        _("new cards per day"), default=20, validators=[MaxValueValidator(9999)]
+    )
+    max_reviews_per_day = models.PositiveSmallIntegerField(
+        _("maximum reviews per day"), default=200, validators=[MaxValueValidator(9999)]
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    day_starts_at = models.PositiveSmallIntegerField(
+        _("the study day starts at"),
+        default=4,
+        validators=[MaxValueValidator(23)],
+        help_text=_("The hour (0 to 23) at which a new study day begins, as in Anki (4 a.m.)."),
+    )
+    spread_due_dates = models.BooleanField(
+        _("spread due dates"),
+        default=True,
+        help_text=_("Within the small range a due date may move, choose the day with the fewest cards due."),
+    )
+
+    objects = StudySettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("study settings")
+        verbose_name_plural = _("study settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=RETENTION_MIN, desired_retention__lte=RETENTION_MAX),
+                name="studysettings_retention_in_range",
+            ),
+            models.CheckConstraint(condition=Q(day_starts_at__lte=23), name="studysettings_day_start_is_an_hour"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def clean(self):
+        if self.time_zone not in _time_zones():
+            raise ValidationError({"time_zone": _("“%(zone)s” is not a time zone.") % {"zone": self.time_zone}})
+
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def study_day(self, now):
+        """The study day ``now`` falls in: the date whose day_starts_at hour, in the student's zone, began it."""
+        local = now.astimezone(self.zone())
+        return (local - datetime.timedelta(hours=self.day_starts_at)).date()
+
+    def day_bounds(self, day):
+        """The start and end (exclusive) of study ``day``, as aware datetimes; DST-proof."""
+        start = datetime.datetime.combine(day, datetime.time(self.day_starts_at), tzinfo=self.zone())
+        end = datetime.datetime.combine(
+            day + datetime.timedelta(days=1), datetime.time(self.day_starts_at), tzinfo=self.zone()
+        )
+        # In UTC: Python subtracts two datetimes of one zone by their wall clocks, ignoring DST.
+        return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
+
+    def step_minutes(self, kind):
+        return tuple(step.minutes for step in self.steps.all() if step.kind == kind)
+
+    def scheduler(self, *, seed, load=None, today=None):
+        from .scheduling import StudyScheduler
+
+        minutes = datetime.timedelta(minutes=1)
+        return StudyScheduler(
+            seed=seed,
+            load=load if self.spread_due_dates else None,
+            today=today,
+            desired_retention=float(self.desired_retention),
+            learning_steps=tuple(m * minutes for m in self.step_minutes(StepKind.LEARNING)),
+            relearning_steps=tuple(m * minutes for m in self.step_minutes(StepKind.RELEARNING)),
+        )
+
+
+class StepKind(models.TextChoices):
+    LEARNING = "learning", _("Learning step")
+    RELEARNING = "relearning", _("Relearning step")
+
+
+class StudyStep(models.Model):
+    """One learning or relearning step of a student's settings, in minutes (Anki's "1m 10m")."""
+
+    settings = models.ForeignKey(
+        StudySettings, on_delete=models.CASCADE, related_name="steps", verbose_name=_("settings")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=StepKind.choices)
+    position = models.PositiveSmallIntegerField(_("position"))
+    minutes = models.PositiveIntegerField(
+        _("minutes"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 7)]
+    )
+
+    class Meta:
+        ordering = ["settings", "kind", "position"]
+        verbose_name = _("study step")
+        verbose_name_plural = _("study steps")
+        constraints = [
+            models.UniqueConstraint(fields=["settings", "kind", "position"], name="studystep_unique_position"),
+            models.CheckConstraint(condition=Q(minutes__gte=1), name="studystep_at_least_a_minute"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.position}: {self.minutes} min"
+
+
+class ReviewStateQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user)
+
+    def studyable(self, now):
+        """Not suspended, not buried, of a question students may study."""
+        return self.filter(suspended=False, question__status=QuestionStatus.PUBLISHED).exclude(buried_until__gt=now)
+
+    def due(self, user, now):
+        """The user's cards due at ``now``, oldest due first: one range scan of (user, due) where not suspended."""
+        return self.of(user).studyable(now).filter(reps__gt=0, due__lte=now).order_by("due", "pk")
+
+    def learning(self):
+        return self.filter(state__in=[CardState.LEARNING, CardState.RELEARNING], reps__gt=0)
+
+    def leeches(self):
+        return self.filter(is_leech=True)
+
+    def due_per_study_day(self, user, study_settings, first, last):
+        """{study day: how many of the user's cards fall due that day}, for the days ``first`` to ``last``.
+
+        A study day starts at the student's hour in their zone: shift the due date back by that many
+        hours, then take its date in their zone.
+        """
+        from django.db.models.functions import TruncDate
+
+        start, _ = study_settings.day_bounds(first)
+        _, end = study_settings.day_bounds(last)
+        shifted = models.ExpressionWrapper(
+            F("due") - datetime.timedelta(hours=study_settings.day_starts_at), output_field=models.DateTimeField()
+        )
+        rows = (
+            self.of(user)
+            .filter(suspended=False, reps__gt=0, due__gte=start, due__lt=end)
+            .annotate(day=TruncDate(shifted, tzinfo=study_settings.zone()))
+            .values("day")
+            .annotate(count=models.Count("pk"))
+            .order_by()
+        )
+        return {row["day"]: row["count"] for row in rows}
+
+
+class ReviewState(models.Model):
+    """One student's memory of one card: py-fsrs's card fields, suspension, and a version."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states", verbose_name=_("student")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="review_states", verbose_name=_("card")
+    )
+    state = models.PositiveSmallIntegerField(_("state"), choices=CardState.choices, default=CardState.LEARNING)
+    step = models.PositiveSmallIntegerField(_("learning step"), null=True, blank=True, default=0)
+    stability = models.FloatField(_("stability (days)"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    reps = models.PositiveIntegerField(_("reviews"), default=0)
+    lapses = models.PositiveIntegerField(_("lapses"), default=0)
+    suspended = models.BooleanField(_("suspended"), default=False)
+    buried_until = models.DateTimeField(_("buried until"), null=True, blank=True)
+    is_leech = models.BooleanField(_("leech"), default=False)
+    version = models.PositiveIntegerField(
+        _("version"), default=0, help_text=_("Goes up with every change: a rating names the version it was shown.")
+    )
+
+    objects = ReviewStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review state")
+        verbose_name_plural = _("review states")
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="reviewstate_one_per_user_and_card")]
+        indexes = [
+            # "What is due for this user now": one range scan.
+            models.Index(fields=["user", "due"], condition=Q(suspended=False), name="reviewstate_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question}"
+
+    def is_new(self):
+        return self.reps == 0
+
+    def to_card(self):
+        from .scheduling import Card, State, as_utc
+
+        return Card(
+            card_id=self.pk or 0,  # py-fsrs sleeps a millisecond to invent an id when given None
+            state=State(self.state),
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=as_utc(self.due),
+            last_review=as_utc(self.last_review) if self.last_review else None,
+        )
+
+    def take_card(self, card):
+        """Copy py-fsrs's card fields back onto this row."""
+        self.state, self.step = int(card.state), card.step
+        self.stability, self.difficulty = card.stability, card.difficulty
+        self.due, self.last_review = card.due, card.last_review
+
+    def snapshot(self):
+        """The fields a review changes, as they are now (what a log row keeps to undo it exactly)."""
+        return {name: getattr(self, name) for name in SNAPSHOT_FIELDS}
+
+    def review_seed(self):
+        """The seed of this card's next review's fuzz: the same for its preview and its rating."""
+        return f"{self.user_id}:{self.question_id}:{self.reps}"
+
+
+SNAPSHOT_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "is_leech",
+)
+
+
+def _snapshot_fields(prefix, label):
+    return {
+        f"{prefix}_state": models.PositiveSmallIntegerField(
+            format_lazy("{}: {}", label, _("state")), choices=CardState.choices
+        ),
+        f"{prefix}_step": models.PositiveSmallIntegerField(format_lazy("{}: {}", label, _("step")), null=True),
+        f"{prefix}_stability": models.FloatField(format_lazy("{}: {}", label, _("stability")), null=True),
+        f"{prefix}_difficulty": models.FloatField(format_lazy("{}: {}", label, _("difficulty")), null=True),
+        f"{prefix}_due": models.DateTimeField(format_lazy("{}: {}", label, _("due"))),
+        f"{prefix}_last_review": models.DateTimeField(format_lazy("{}: {}", label, _("last review")), null=True),
+        f"{prefix}_reps": models.PositiveIntegerField(format_lazy("{}: {}", label, _("reviews"))),
+        f"{prefix}_lapses": models.PositiveIntegerField(format_lazy("{}: {}", label, _("lapses"))),
+        f"{prefix}_suspended": models.BooleanField(format_lazy("{}: {}", label, _("suspended"))),
+        f"{prefix}_is_leech": models.BooleanField(format_lazy("{}: {}", label, _("leech"))),
+    }
+
+
+class ReviewLogQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user)
+
+    def between(self, start, end):
+        return self.filter(reviewed_at__gte=start, reviewed_at__lt=end)
+
+    def of_new_cards(self):
+        """Reviews that introduced a card (it had no review before)."""
+        return self.filter(before_reps=0)
+
+    def of_seen_cards(self):
+        return self.filter(before_reps__gt=0)
+
+
+class ReviewLog(models.Model):
+    """One rating, append-only: when, how, and the card's state before and after it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs", verbose_name=_("student")
+    )
+    review_state = models.ForeignKey(ReviewState, on_delete=models.CASCADE, related_name="logs", verbose_name=_("card"))
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="review_logs", verbose_name=_("question")
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=StudyRating.choices)
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    duration_ms = models.PositiveIntegerField(_("time taken (ms)"), null=True, blank=True)
+    parameters_version = models.PositiveIntegerField(
+        _("parameters version"), default=0, help_text=_("0: FSRS's default parameters.")
+    )
+    request_key = models.CharField(
+        _("request key"),
+        max_length=64,
+        help_text=_("The rating's idempotency key: a replay with it records nothing new."),
+    )
+    # The same ten card fields twice: as they were before the rating and as it left them.
+    locals().update(_snapshot_fields("before", _("before")))
+    locals().update(_snapshot_fields("after", _("after")))
+
+    objects = ReviewLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [models.UniqueConstraint(fields=["user", "request_key"], name="reviewlog_one_per_request")]
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time")]
+
+    def __str__(self):
+        return f"{self.user} · {self.question_id} · {self.get_rating_display()}"
+
+    def before(self):
+        return {name: getattr(self, f"before_{name}") for name in SNAPSHOT_FIELDS}
+
+    def after(self):
+        return {name: getattr(self, f"after_{name}") for name in SNAPSHOT_FIELDS}

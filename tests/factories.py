@@ -346,3 +346,61 @@ def quiz_with(questions, **kwargs):
     for position, question in enumerate(questions, start=1):
         QuizQuestionFactory(quiz=quiz, question=question, position=position)
     return quiz
+
+
+class StudySettingsFactory(factory.django.DjangoModelFactory):
+    """A student's study settings with Anki's defaults and no steps (add StudyStep rows, or use for_user)."""
+
+    class Meta:
+        model = quiz_models.StudySettings
+
+    user = factory.SubFactory(UserFactory)
+
+
+class StudyStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.StudyStep
+
+    settings = factory.SubFactory(StudySettingsFactory)
+    kind = quiz_models.StepKind.LEARNING
+    position = factory.Sequence(lambda n: n + 1)
+    minutes = 10
+
+
+class ReviewStateFactory(factory.django.DjangoModelFactory):
+    """A new card (no review yet) of a published question, due now."""
+
+    class Meta:
+        model = quiz_models.ReviewState
+
+    user = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    due = factory.LazyFunction(timezone.now)
+
+
+class ReviewLogFactory(factory.django.DjangoModelFactory):
+    """One Good rating that took a new card to its first learning step, ten minutes later."""
+
+    class Meta:
+        model = quiz_models.ReviewLog
+
+    review_state = factory.SubFactory(ReviewStateFactory)
+    user = factory.SelfAttribute("review_state.user")
+    question = factory.SelfAttribute("review_state.question")
+    rating = quiz_models.StudyRating.GOOD
+    reviewed_at = factory.LazyFunction(timezone.now)
+    request_key = factory.Sequence(lambda n: f"request-{n}")
+    before_state = quiz_models.CardState.LEARNING
+    before_step = 0
+    before_due = factory.SelfAttribute("reviewed_at")
+    before_reps = 0
+    before_lapses = 0
+    before_suspended = False
+    before_is_leech = False
+    after_state = quiz_models.CardState.LEARNING
+    after_step = 1
+    after_due = factory.LazyAttribute(lambda log: log.reviewed_at + datetime.timedelta(minutes=10))
+    after_reps = 1
+    after_lapses = 0
+    after_suspended = False
+    after_is_leech = False

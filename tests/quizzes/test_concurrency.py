@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections
 
 from quizzes import actions
-from quizzes.models import Attempt, AttemptQuestion, Response
+from quizzes.models import Attempt, AttemptQuestion, Response, ReviewLog, ReviewState
 from tests import factories
 
 from .attempt_helpers import right_answer, slots_of
@@ -117,6 +117,38 @@ def test_an_answer_racing_a_submit_is_either_in_the_score_or_refused():
         assert (submitted.score, Response.objects.count()) == (Decimal(1), 1)
 
 
+@races
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_clicked_rating_records_one_review():
+    user, question = factories.student(), _single()
+
+    results = _at_once(
+        *[
+            lambda: actions.record_review(user=user, question=question, rating=3, now=NOW, version=0, request_key="k")
+            for _ in range(2)
+        ]
+    )
+
+    assert sorted(result.replayed for result in results) == [False, True]
+    assert ReviewLog.objects.count() == 1
+    assert ReviewState.objects.get().version == 1
+
+
+@races
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_tabs_rating_one_card_at_once_record_one_review():
+    user, question = factories.student(), _single()
+
+    results = _at_once(
+        lambda: actions.record_review(user=user, question=question, rating=3, now=NOW, version=0, request_key="a"),
+        lambda: actions.record_review(user=user, question=question, rating=1, now=NOW, version=0, request_key="b"),
+    )
+
+    assert sorted(type(result).__name__ for result in results) == ["RatedCard", "StaleRating"]
+    assert ReviewLog.objects.count() == 1
+    assert ReviewState.objects.get().reps == 1
+
+
 @pytest.mark.skipif(not ON_SQLITE_IN_MEMORY, reason="the races ran as they are")
 def test_the_races_on_a_sqlite_file(tmp_path):
     env = {**os.environ, "SAHEL_TEST_SQLITE_FILE": str(tmp_path / "races.sqlite3")}
@@ -141,4 +173,4 @@ def test_the_races_on_a_sqlite_file(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1].startswith("3 passed")
+    assert result.stdout.strip().splitlines()[-1].startswith("5 passed")

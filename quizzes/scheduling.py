@@ -1,0 +1,121 @@
+"""FSRS scheduling for study, by py-fsrs: nothing here computes a memory state or an interval.
+
+py-fsrs lacks two things Anki has, which this module adds around it and nothing else:
+
+- **Fuzz seeded per card and review.** py-fsrs draws its fuzz from the process-wide ``random()``,
+  so previewing "Good: 3 d" and then rating Good could give 4 days. ``StudyScheduler`` draws it from
+  a ``random.Random`` seeded with the card and its review count: the preview and the rating that
+  follows give the same interval, and a replayed rating gives it again.
+- **Load balancing** (Anki's): within the same fuzz range, the day with the fewest cards already
+  due for this student, ties broken by the seeded draw.
+
+The fuzz range is py-fsrs's own (``FUZZ_RANGES``, the same arithmetic as its
+``_get_fuzzed_interval``): the set of days a fuzzed interval may land on does not change.
+"""
+
+import datetime
+import random
+from collections.abc import Callable
+
+from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import FUZZ_RANGES
+
+UTC = datetime.UTC
+RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
+
+
+def fuzz_range(interval_days, maximum_interval):
+    """The days a fuzzed interval of ``interval_days`` may land on, as py-fsrs computes them."""
+    delta = 1.0
+    for fuzz in FUZZ_RANGES:
+        delta += fuzz["factor"] * max(min(float(interval_days), fuzz["end"]) - fuzz["start"], 0.0)
+    low, high = round(interval_days - delta), round(interval_days + delta)
+    low, high = max(2, low), min(high, maximum_interval)
+    return min(low, high), high
+
+
+class StudyScheduler(Scheduler):
+    """py-fsrs's scheduler with its fuzz seeded per card review and, optionally, load balancing.
+
+    ``seed`` names the review (the card and how many reviews it has had); ``load``, when given, is
+    called with the first and last possible due date and answers ``{date: cards due that day}``.
+    """
+
+    def __init__(self, *, seed, load: Callable | None = None, today=None, **options):
+        super().__init__(**options)
+        self.seed, self.load, self.today = seed, load, today
+
+    def _get_fuzzed_interval(self, *, interval):
+        if interval.days < 2.5:  # py-fsrs fuzzes no interval under 2.5 days
+            return interval
+        low, high = fuzz_range(interval.days, self.maximum_interval)
+        draw = random.Random(self.seed)  # noqa: S311 - spreading due dates, not security
+        if self.load is None or self.today is None:
+            days = min(round(draw.random() * (high - low + 1) + low), self.maximum_interval)
+            return datetime.timedelta(days=days)
+        first, last = self.today + datetime.timedelta(days=low), self.today + datetime.timedelta(days=high)
+        load = self.load(first, last)
+        candidates = list(range(low, high + 1))
+        draw.shuffle(candidates)
+        days = min(candidates, key=lambda d: load.get(self.today + datetime.timedelta(days=d), 0))
+        return datetime.timedelta(days=days)
+
+
+def as_utc(moment):
+    """py-fsrs accepts exactly ``datetime.UTC`` as tzinfo."""
+    return moment.astimezone(UTC)
+
+
+def outcomes(scheduler, card, now, *, duration_ms=None):
+    """What each rating would do to ``card`` at ``now``: {Rating: the card after it}, the card untouched.
+
+    Each rating is py-fsrs's review of a copy of the card. Fuzz and load balancing move each due date
+    within its own range, and neighbouring ranges overlap, so a later button could land earlier
+    than the one before it; as Anki does, no button gives a shorter interval than the one before.
+    Rating a card takes its outcome from here, so the interval shown is the interval given.
+    """
+    after, latest = {}, None
+    for rating in RATINGS:
+        reviewed, _log = scheduler.review_card(
+            _copy(card), rating, review_datetime=as_utc(now), review_duration=duration_ms
+        )
+        if latest is not None and reviewed.due < latest:
+            reviewed.due = latest
+        after[rating], latest = reviewed, reviewed.due
+    return after
+
+
+def _copy(card):
+    return Card.from_dict(card.to_dict())
+
+
+def describe_interval(delta):
+    """A short interval as Anki's buttons show it: "1 min", "10 min", "3 h", "4 d", "2.1 mo", "1.5 y"."""
+    from django.utils.translation import gettext as _
+
+    seconds = max(0, round(delta.total_seconds()))
+    minutes = seconds / 60
+    if minutes < 60:
+        return _("%(n)d min") % {"n": max(1, round(minutes))}
+    hours = minutes / 60
+    if hours < 24:
+        return _("%(n)d h") % {"n": round(hours)}
+    days = hours / 24
+    if days < 30:
+        return _("%(n)d d") % {"n": round(days)}
+    if days < 365:
+        return _("%(n)s mo") % {"n": f"{days / 30:.1f}".removesuffix(".0")}
+    return _("%(n)s y") % {"n": f"{days / 365:.1f}".removesuffix(".0")}
+
+
+__all__ = [
+    "RATINGS",
+    "Card",
+    "Rating",
+    "State",
+    "StudyScheduler",
+    "as_utc",
+    "describe_interval",
+    "fuzz_range",
+    "outcomes",
+]
