@@ -1787,3 +1787,123 @@ class ReviewLog(models.Model):
 
     def after(self):
         return {name: getattr(self, f"after_{name}") for name in SNAPSHOT_FIELDS}
+
+
+class DeckKind(models.TextChoices):
+    ALL = "all", _("The whole briefing")
+    SECTION = "section", _("A section")
+    TOPIC = "topic", _("A topic")
+    QUIZ = "quiz", _("A quiz's questions")
+    LEECHES = "leeches", _("My leeches")
+
+
+class DeckError(ValueError):
+    """A deck named in a request that names no deck."""
+
+
+@dataclass(frozen=True)
+class Deck:
+    """Which cards a study session draws from, named in URLs as ``all``, ``leeches``, ``section:<slug>``,
+    ``topic:<topic>`` or ``quiz:<slug>``."""
+
+    kind: str = DeckKind.ALL
+    key: str = ""
+
+    @classmethod
+    def parse(cls, value):
+        kind, _sep, key = (value or DeckKind.ALL).partition(":")
+        if kind not in DeckKind.values or bool(key) != (kind in (DeckKind.SECTION, DeckKind.TOPIC, DeckKind.QUIZ)):
+            raise DeckError(_("There is no deck “%(deck)s”.") % {"deck": value})
+        if kind == DeckKind.TOPIC and key not in Topic.values:
+            raise DeckError(_("There is no topic “%(topic)s”.") % {"topic": key})
+        return cls(kind, key)
+
+    def __str__(self):
+        return f"{self.kind}:{self.key}" if self.key else self.kind
+
+    def questions(self, user):
+        """The usable questions of this deck (for ``user``: the leeches are theirs)."""
+        from briefings.models import Briefing
+
+        usable = Question.objects.usable()
+        if self.kind == DeckKind.SECTION:
+            return usable.filter(sections__slug=self.key, sections__briefing=Briefing.objects.current())
+        if self.kind == DeckKind.TOPIC:
+            return usable.for_topic(self.key)
+        if self.kind == DeckKind.QUIZ:
+            return usable.filter(quiz_questions__quiz__in=Quiz.objects.published().filter(slug=self.key))
+        if self.kind == DeckKind.LEECHES:
+            return usable.filter(review_states__user=user, review_states__is_leech=True)
+        return usable
+
+
+# Anki's "learn ahead limit": with nothing else to do, a learning card due within this is shown early.
+LEARN_AHEAD = datetime.timedelta(minutes=20)
+
+
+@dataclass
+class StudyQueue:
+    """Where a student stands in a deck today, and the card to show next (None when there is none)."""
+
+    card: object  # a ReviewState (saved, or a new unsaved one for a question never studied)
+    new_left: int
+    learning: int
+    review: int
+    done_today: int
+    new_done_today: int
+    reviews_done_today: int
+    next_due: object  # when the deck's next card comes due, if nothing is left today
+    limit_reached: bool
+
+    @classmethod
+    def of(cls, *, user, deck, now):
+        """Learning cards due now first, then reviews due today, then new cards, then learning ahead."""
+        study_settings = StudySettings.objects.for_user(user)
+        start, end = study_settings.day_bounds(study_settings.study_day(now))
+        done = (
+            ReviewLog.objects.of(user)
+            .between(start, end)
+            .aggregate(
+                new=models.Count("pk", filter=Q(before_reps=0)), seen=models.Count("pk", filter=Q(before_reps__gt=0))
+            )
+        )
+        questions = deck.questions(user)
+        states = ReviewState.objects.of(user).studyable(now).filter(question__in=questions, reps__gt=0)
+        learning = states.learning().filter(due__lte=now)
+        reviews_left = max(0, study_settings.max_reviews_per_day - done["seen"])
+        reviews = states.filter(state=CardState.REVIEW, due__lt=end)
+        new_left = max(0, study_settings.new_cards_per_day - done["new"])
+        fresh = questions.exclude(
+            pk__in=ReviewState.objects.of(user).filter(Q(reps__gt=0) | Q(suspended=True)).values("question")
+        ).order_by("pk")
+        counts = {"learning": learning.count(), "review": min(reviews.count(), reviews_left)}
+        new_available = min(fresh.count(), new_left) if new_left else 0
+
+        card = learning.select_related("question").order_by("due", "pk").first()
+        if card is None and counts["review"]:
+            card = reviews.select_related("question").order_by("due", "pk").first()
+        if card is None and new_available:
+            question = fresh.first()
+            card = ReviewState.objects.filter(user=user, question=question).select_related("question").first()
+            card = card or ReviewState(user=user, question=question, due=now)
+        if card is None:
+            card = (
+                states.learning().filter(due__lte=now + LEARN_AHEAD).select_related("question").order_by("due").first()
+            )
+        next_due = None
+        if card is None:
+            next_due = states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
+        limit_reached = card is None and (
+            (new_left == 0 and fresh.exists()) or (reviews_left == 0 and reviews.exists())
+        )
+        return cls(
+            card=card,
+            new_left=new_available,
+            learning=counts["learning"],
+            review=counts["review"],
+            done_today=done["new"] + done["seen"],
+            new_done_today=done["new"],
+            reviews_done_today=done["seen"],
+            next_due=next_due,
+            limit_reached=limit_reached,
+        )
