@@ -7,6 +7,7 @@ PORT ?= 8000
 ARTICLE := briefings/content/sahel-sovereignty-mirage.txt
 PACK := briefings/content/pack
 QUESTIONS := quizzes/content/questions.yaml
+QUIZZES := quizzes/content/quizzes.yaml
 
 # `make run`'s own environment: production settings (DEBUG off), served over plain HTTP on this
 # machine only. The settings refuse HTTPS redirect and secure cookies off for any other host.
@@ -40,6 +41,7 @@ data: setup
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py import_briefing $(ARTICLE) --pack $(PACK) --publish
 	$(RUN_ENV) $(PY) manage.py import_questions $(QUESTIONS)
+	$(RUN_ENV) $(PY) manage.py import_quizzes $(QUIZZES)
 	$(RUN_ENV) $(PY) manage.py create_demo_accounts
 
 # The production static files (hashed names, compressed) in STATIC_ROOT, which whitenoise serves.

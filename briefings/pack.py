@@ -80,12 +80,15 @@ def _check_depth(text, path):
             depth -= 1
 
 
-def load_rows(path):
-    """The file's items: a list of mappings with string keys, each with its ``__line__``."""
+def load_rows(path, *, loader=_PackLoader):
+    """The file's items: a list of mappings with string keys, each with its ``__line__``.
+
+    ``loader``: ``_PackLoader`` or a subclass of it (the quizzes file keeps the line of every text too).
+    """
     text = read_source(path, limit=MAX_PACK_FILE_BYTES)
     try:
         _check_depth(text, path)
-        data = yaml.load(text, Loader=_PackLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

@@ -34,7 +34,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from briefings.models import Paragraph, Section
+from briefings.models import Briefing, Paragraph
+from briefings.parsing import BriefingFormatError
 
 from .generation import Content, build_questions
 from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, fold, parse_number, score
@@ -52,6 +53,8 @@ from .models import (
     QuestionStatus,
     QuestionType,
     Quiz,
+    QuizQuestion,
+    QuizRule,
     Response,
     ResponseChoice,
     ReviewFlag,
@@ -61,7 +64,9 @@ from .models import (
     StudySettings,
     TimeoutAction,
     as_decimal,
+    quiz_fingerprint,
 )
+from .pack import read_quiz_file
 from .scheduling import Rating, outcomes
 
 
@@ -288,36 +293,14 @@ def _lock_attempt(attempt):
 
 def _draw_questions(quiz):
     """The (question, marks) pairs of a new attempt: the fixed list, then each rule's draw; usable questions only."""
-    usable = Question.objects.usable()
-    fixed = list(quiz.quiz_questions.filter(question__in=usable).select_related("question").order_by("position", "pk"))
-    chosen = [(row.question, row.marks) for row in fixed]
-    rules = list(quiz.rules.order_by("position", "pk"))
-    if rules:
-        taken = {question.pk for question, _marks in chosen}
-        condition = Q(_connector=Q.OR)
-        for rule in rules:
-            condition |= Q(
-                *([Q(topic=rule.topic)] if rule.topic else []),
-                *([Q(qtype=rule.qtype)] if rule.qtype else []),
-                *([Q(sections=rule.section_id)] if rule.section_id else []),
-            )
-        candidates = list(
-            usable.filter(condition)
-            .exclude(pk__in=taken)
-            .distinct()
-            .order_by("pk")
-            .prefetch_related(Prefetch("sections", queryset=Section.objects.only("pk")))
-        )
-        for rule in rules:
-            pool = [
-                question
-                for question in candidates
-                if question.pk not in taken
-                and rule.accepts(question, {section.pk for section in question.sections.all()})
-            ]
-            for question in _random.sample(pool, min(rule.count, len(pool))):
-                taken.add(question.pk)
-                chosen.append((question, rule.marks))
+    pool = quiz.draw_pool()
+    chosen = [(row.question, row.marks) for row in pool.fixed]
+    taken = {question.pk for question, _marks in chosen}
+    for rule, candidates in pool.rules:
+        left = [question for question in candidates if question.pk not in taken]
+        for question in _random.sample(left, min(rule.count, len(left))):
+            taken.add(question.pk)
+            chosen.append((question, rule.marks))
     if quiz.shuffle_questions:
         _random.shuffle(chosen)
     return chosen
@@ -1093,3 +1076,145 @@ def set_suspended(*, user, question, suspended, now):
         state.version += 1
         state.save(update_fields=["suspended", "version"])
     return state
+
+
+# -- the shipped quizzes ------------------------------------------------------------------------------
+
+
+@dataclass
+class QuizImportReport:
+    """What ``import_quizzes`` did, by outcome; each list holds quizzes (``slug_taken``: the file's slugs)."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    left_alone: list = field(default_factory=list)  # changed by an editor since they were imported
+    slug_taken: list = field(default_factory=list)  # another quiz has the slug: not imported
+
+    def summary(self):
+        return _(
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(alone)d left alone (changed by "
+            "an editor), %(taken)d not imported (slug taken)."
+        ) % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "alone": len(self.left_alone),
+            "taken": len(self.slug_taken),
+        }
+
+    def lines(self):
+        for quiz in self.left_alone:
+            yield _("Left alone “%(slug)s”: an editor changed it since it was imported.") % {"slug": quiz.import_key}
+        for slug in self.slug_taken:
+            yield _("Not imported “%(slug)s”: another quiz has this slug.") % {"slug": slug}
+
+
+def _resolved(specs, path):
+    """Each spec's fixed list as (question id, marks) and rules as QuizRule values, or a BriefingFormatError."""
+    keys = {ref.key for spec in specs for ref in spec.questions}
+    questions = dict(Question.objects.filter(generator_key__in=keys).values_list("generator_key", "pk"))
+    briefing = Briefing.objects.current(drafts=True)
+    sections = dict(briefing.sections.values_list("slug", "pk")) if briefing is not None else {}
+    resolved = {}
+    for spec in specs:
+        fixed = []
+        for ref in spec.questions:
+            if ref.key not in questions:
+                raise BriefingFormatError(
+                    f"no question has the key “{ref.key}” (run import_questions first, or correct the key)",
+                    path=path,
+                    line=ref.line,
+                )
+            fixed.append((questions[ref.key], ref.marks))
+        rules = []
+        for rule in spec.rules:
+            if rule.section and rule.section not in sections:
+                raise BriefingFormatError(
+                    f"the article has no section “{rule.section}” (import the article first, or correct the slug)",
+                    path=path,
+                    line=rule.line,
+                )
+            rules.append(
+                {
+                    "count": rule.count,
+                    "topic": rule.topic,
+                    "section_id": sections.get(rule.section),
+                    "qtype": rule.qtype,
+                    "marks": rule.marks,
+                }
+            )
+        resolved[spec.slug] = (fixed, rules)
+    return resolved
+
+
+def _spec_fingerprint(spec, fixed, rules):
+    fields = {name: spec.values.get(name) for name in Quiz.FINGERPRINT_FIELDS}
+    return quiz_fingerprint(
+        fields,
+        questions=[[pk, position, marks] for position, (pk, marks) in enumerate(fixed, start=1)],
+        rules=[
+            [position, rule["count"], rule["topic"], rule["section_id"], rule["qtype"], rule["marks"]]
+            for position, rule in enumerate(rules, start=1)
+        ],
+    )
+
+
+def _write_quiz_rows(quiz, fixed, rules):
+    QuizQuestion.objects.bulk_create(
+        QuizQuestion(quiz=quiz, question_id=pk, position=position, marks=marks)
+        for position, (pk, marks) in enumerate(fixed, start=1)
+    )
+    QuizRule.objects.bulk_create(
+        QuizRule(quiz=quiz, position=position, **rule) for position, rule in enumerate(rules, start=1)
+    )
+
+
+@transaction.atomic
+def import_quizzes(*, path):
+    """Create or update the quizzes of the quizzes file (``quizzes/pack.py``); idempotent by the file's slug.
+
+    The file's slug is the quiz's ``import_key``. A new quiz is created with its fixed list and
+    rules; one an editor changed since it was imported (``Quiz.is_edited_since_import``: settings,
+    questions or rules, the status and slug included) is left alone; an untouched one whose entry in
+    the file changed is rewritten; else nothing happens. A quiz of the file whose slug another quiz
+    already has is not imported. A quiz an editor deleted comes back: to retire one, make it a draft.
+    Raises ``BriefingFormatError`` (nothing written) when the file cannot be read or names a
+    question or section that does not exist. A fixed number of queries per quiz.
+    """
+    specs = read_quiz_file(path)
+    resolved = _resolved(specs, path)
+    existing = {
+        quiz.import_key: quiz
+        for quiz in Quiz.objects.filter(import_key__in=[spec.slug for spec in specs]).prefetch_related(
+            "quiz_questions", "rules"
+        )
+    }
+    slugs = dict(Quiz.objects.filter(slug__in=[spec.slug for spec in specs]).values_list("slug", "import_key"))
+    report = QuizImportReport()
+    for spec in specs:
+        fixed, rules = resolved[spec.slug]
+        fingerprint = _spec_fingerprint(spec, fixed, rules)
+        quiz = existing.get(spec.slug)
+        owner = slugs.get(spec.values["slug"], spec.slug)
+        if quiz is not None and quiz.is_edited_since_import():
+            report.left_alone.append(quiz)
+        elif owner != spec.slug:
+            report.slug_taken.append(spec.slug)
+        elif quiz is None:
+            quiz = Quiz.objects.create(**spec.values, import_key=spec.slug, imported_fingerprint=fingerprint)
+            _write_quiz_rows(quiz, fixed, rules)
+            report.created.append(quiz)
+        elif quiz.imported_fingerprint == fingerprint:
+            report.unchanged.append(quiz)
+        else:
+            for name, value in spec.values.items():
+                setattr(quiz, name, value)
+            quiz.opens_at = quiz.closes_at = None
+            quiz.imported_fingerprint = fingerprint
+            quiz.save()
+            quiz.quiz_questions.all().delete()
+            quiz.rules.all().delete()
+            _write_quiz_rows(quiz, fixed, rules)
+            report.updated.append(quiz)
+    return report

@@ -66,7 +66,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -771,6 +773,46 @@ class QuizQuerySet(models.QuerySet):
             Q(opens_at__isnull=True) | Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now)
         )
 
+    def with_question_counts(self):
+        """Annotate ``fixed_count`` (the fixed list) and ``drawn_count`` (the rules' draws): see ``question_count``."""
+        drawn = (
+            QuizRule.objects.filter(quiz=OuterRef("pk"))
+            .order_by()
+            .values("quiz")
+            .annotate(total=Sum("count"))
+            .values("total")
+        )
+        return self.annotate(
+            fixed_count=Count("quiz_questions", distinct=True),
+            drawn_count=Coalesce(Subquery(drawn, output_field=models.IntegerField()), 0),
+        )
+
+    def not_open_yet_at(self, now):
+        return self.filter(opens_at__gt=now)
+
+    def closed_at(self, now):
+        return self.filter(closes_at__lte=now)
+
+    def to_take_by(self, user, now):
+        """The open published quizzes ``user`` may still take: one in progress (first), or with attempts left.
+
+        Annotates ``attempts_used`` (every attempt of theirs, as ``start_attempt`` counts them) and
+        ``in_progress_id`` (their attempt in progress, or None). One query.
+        """
+        mine = Attempt.objects.filter(quiz=OuterRef("pk"), user=user)
+        used = mine.order_by().values("quiz").annotate(count=Count("pk")).values("count")
+        return (
+            self.open_at(now)
+            .annotate(
+                attempts_used=Coalesce(Subquery(used, output_field=models.IntegerField()), 0),
+                in_progress_id=Subquery(mine.in_progress().values("pk")[:1]),
+            )
+            .filter(
+                Q(attempts_allowed=0) | Q(attempts_used__lt=F("attempts_allowed")) | Q(in_progress_id__isnull=False)
+            )
+            .order_by(F("in_progress_id").asc(nulls_last=True), "title", "pk")
+        )
+
 
 def _review_field(moment, what):
     return models.BooleanField(
@@ -842,6 +884,16 @@ class Quiz(models.Model):
     review_after_close_score = _review_field(ReviewMoment.AFTER_CLOSE, _("score"))
     review_after_close_answer = _review_field(ReviewMoment.AFTER_CLOSE, _("right answer"))
     review_after_close_feedback = _review_field(ReviewMoment.AFTER_CLOSE, _("feedback"))
+    import_key = models.CharField(
+        _("import key"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Set on the quizzes shipped in quizzes/content/quizzes.yaml: the same key on every import."),
+    )
+    imported_fingerprint = models.CharField(_("fingerprint as imported"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -909,11 +961,142 @@ class Quiz(models.Model):
             feedback=getattr(self, f"review_{moment}_feedback"),
         )
 
+    @property
+    def question_count(self):
+        """How many questions an attempt has at most (from ``with_question_counts()``)."""
+        return getattr(self, "fixed_count", 0) + (getattr(self, "drawn_count", 0) or 0)
+
+    def attempts_left(self, used):
+        """How many more attempts a student who has made ``used`` may start; None when unlimited."""
+        if not self.attempts_allowed:
+            return None
+        return max(0, self.attempts_allowed - used)
+
     def passes(self, percent):
         """Does a grade of ``percent`` pass? None when the quiz has no pass mark or there is no grade."""
         if self.pass_mark is None or percent is None:
             return None
         return percent >= self.pass_mark
+
+    def get_absolute_url(self):
+        return reverse("quizzes:quiz-detail", args=[self.slug])
+
+    def draw_pool(self):
+        """What an attempt may draw (``DrawPool``): the fixed list's usable questions, each rule's candidates.
+
+        A rule's candidates are the usable questions it accepts, the fixed list's aside; an attempt
+        draws each rule's count from them in rule order, never a question twice (``start_attempt``).
+        Three queries with rules (four with their sections), one without.
+        """
+        usable = Question.objects.usable()
+        fixed = list(
+            self.quiz_questions.filter(question__in=usable).select_related("question").order_by("position", "pk")
+        )
+        rules = list(self.rules.select_related("section").order_by("position", "pk"))
+        if not rules:
+            return DrawPool(fixed=fixed, rules=[])
+        condition = Q(_connector=Q.OR)
+        for rule in rules:
+            condition |= rule.question_filter()
+        candidates = list(
+            usable.filter(condition)
+            .exclude(pk__in=[row.question_id for row in fixed])
+            .distinct()
+            .order_by("pk")
+            .prefetch_related(models.Prefetch("sections", queryset=Section.objects.only("pk")))
+        )
+        pools = []
+        for rule in rules:
+            accepted = [
+                question
+                for question in candidates
+                if rule.accepts(question, {section.pk for section in question.sections.all()})
+            ]
+            pools.append((rule, accepted))
+        return DrawPool(fixed=fixed, rules=pools)
+
+    # -- the shipped quizzes ------------------------------------------------------------------------
+
+    # What the quizzes file (and an editor) sets, and so what ``content_fingerprint`` covers.
+    FINGERPRINT_FIELDS = (
+        "title",
+        "slug",
+        "description",
+        "status",
+        "shuffle_questions",
+        "shuffle_options",
+        "time_limit",
+        "attempts_allowed",
+        "grading_method",
+        "pass_mark",
+        "opens_at",
+        "closes_at",
+        "navigation",
+        "feedback_mode",
+        "allow_retry",
+        "timeout_action",
+        "grace_period",
+        "certainty_based",
+        *(
+            f"review_{moment}_{what}"
+            for moment in ("during", "immediately", "later", "after_close")
+            for what in ("score", "answer", "feedback")
+        ),
+    )
+
+    def content_fingerprint(self):
+        """SHA-256 of what an editor may change: the settings, the fixed list and the rules.
+
+        Reads ``quiz_questions`` and ``rules`` through ``.all()``: prefetch them for no query.
+        """
+        questions = sorted(self.quiz_questions.all(), key=lambda row: (row.position, row.pk))
+        rules = sorted(self.rules.all(), key=lambda row: (row.position, row.pk))
+        return quiz_fingerprint(
+            {name: getattr(self, name) for name in self.FINGERPRINT_FIELDS},
+            questions=[[row.question_id, row.position, row.marks] for row in questions],
+            rules=[[row.position, row.count, row.topic, row.section_id, row.qtype, row.marks] for row in rules],
+        )
+
+    def is_edited_since_import(self):
+        return bool(self.imported_fingerprint) and self.imported_fingerprint != self.content_fingerprint()
+
+
+@dataclass(frozen=True)
+class DrawPool:
+    """What an attempt at a quiz may draw: ``fixed`` QuizQuestion rows, ``rules`` (rule, candidates) pairs."""
+
+    fixed: list
+    rules: list
+
+    def most_questions(self):
+        """At most how many questions an attempt gets (rules whose candidates overlap may draw fewer)."""
+        return len(self.fixed) + sum(min(rule.count, len(candidates)) for rule, candidates in self.rules)
+
+
+def quiz_fingerprint(fields, *, questions, rules):
+    """The fingerprint of a quiz given as plain values (``Quiz.content_fingerprint``, the quizzes import).
+
+    ``fields`` maps each of ``Quiz.FINGERPRINT_FIELDS`` to its value; ``questions`` is a list of
+    ``[question id, position, marks]``, ``rules`` of ``[position, count, topic, section id, type,
+    marks]``, both in position order. Numbers count by value, durations in seconds.
+    """
+
+    def plain(value):
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}"
+        if isinstance(value, datetime.timedelta):
+            return str(value.total_seconds())
+        if isinstance(value, datetime.datetime):
+            return value.isoformat()
+        return str(value)
+
+    data = {name: plain(value) for name, value in fields.items()}
+    data["questions"] = [[plain(value) for value in row] for row in questions]
+    data["rules"] = [[plain(value) for value in row] for row in rules]
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class QuizQuestion(models.Model):
@@ -971,6 +1154,14 @@ class QuizRule(models.Model):
 
     def __str__(self):
         return _("Draw %(count)s questions") % {"count": self.count}
+
+    def question_filter(self):
+        """The questions this rule accepts, as a filter on Question (``accepts`` says the same of one question)."""
+        return Q(
+            *([Q(topic=self.topic)] if self.topic else []),
+            *([Q(qtype=self.qtype)] if self.qtype else []),
+            *([Q(sections=self.section_id)] if self.section_id else []),
+        )
 
     def accepts(self, question, section_ids):
         """Does ``question`` (whose sections' ids are ``section_ids``) fit this rule?"""
