@@ -9,16 +9,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.widgets import AdminIntegerFieldWidget
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from briefings.models import Paragraph
+from briefings.models import Paragraph, Section
 
 from .actions import generate_questions, publish_questions
 from .models import (
@@ -37,18 +40,28 @@ from .models import (
 )
 
 
-class AnswerOptionFormSet(forms.BaseInlineFormSet):
-    """The options as submitted must fit the question's type (``Question.option_errors``)."""
+class LabelledRowsFormSet(forms.BaseInlineFormSet):
+    """A tabular inline has no <label> per box: each is named by its column and its row ("Marks, question 2")."""
+
+    row_label = _("%(field)s, row %(number)s")
+    new_row_label = _("%(field)s, new row")
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        # A tabular inline has no <label> per box: each is named by its column and its row.
         for field in form.fields.values():
             if index is None:
-                label = _("%(field)s, new option") % {"field": field.label}
+                label = self.new_row_label % {"field": field.label}
             else:
-                label = _("%(field)s, option %(number)s") % {"field": field.label, "number": index + 1}
-            field.widget.attrs["aria-label"] = label
+                label = self.row_label % {"field": field.label, "number": index + 1}
+            # The admin wraps a relation's widget (add and change links): the box is the inner one.
+            getattr(field.widget, "widget", field.widget).attrs["aria-label"] = label
+
+
+class AnswerOptionFormSet(LabelledRowsFormSet):
+    """The options as submitted must fit the question's type (``Question.option_errors``)."""
+
+    row_label = _("%(field)s, option %(number)s")
+    new_row_label = _("%(field)s, new option")
 
     def clean(self):
         super().clean()
@@ -340,17 +353,48 @@ def preview_context(question):
 # -- Quizzes and attempts ----------------------------------------------------------------------------
 
 
+class QuizQuestionFormSet(LabelledRowsFormSet):
+    row_label = _("%(field)s, question %(number)s")
+    new_row_label = _("%(field)s, new question")
+
+
+class QuizRuleFormSet(LabelledRowsFormSet):
+    row_label = _("%(field)s, rule %(number)s")
+    new_row_label = _("%(field)s, new rule")
+
+
+# Marks are short numbers: boxes as narrow as the admin's integer boxes, so the inlines fit the page.
+NARROW_NUMBERS = {models.DecimalField: {"widget": AdminIntegerFieldWidget}}
+
+
 class QuizQuestionInline(admin.TabularInline):
     model = QuizQuestion
+    formset = QuizQuestionFormSet
+    formfield_overrides = NARROW_NUMBERS
     extra = 0
     autocomplete_fields = ("question",)
     fields = ("position", "question", "marks")
+    verbose_name = _("question of the fixed list")
+    verbose_name_plural = _("fixed list: these questions in every attempt (published ones only)")
 
 
 class QuizRuleInline(admin.TabularInline):
     model = QuizRule
+    formset = QuizRuleFormSet
+    formfield_overrides = NARROW_NUMBERS
     extra = 0
     fields = ("position", "count", "topic", "section", "qtype", "marks")
+    verbose_name = _("draw rule")
+    verbose_name_plural = _("draw rules: each attempt draws this many published questions of a topic, section or type")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name != "section":
+            return super().formfield_for_dbfield(db_field, request, **kwargs)
+        # The article's sections, in its order; no add, change or delete links (the importer makes them).
+        return db_field.formfield(queryset=Section.objects.order_by("briefing_id", "number"))
 
 
 REVIEW_FIELDS = tuple(
@@ -358,15 +402,54 @@ REVIEW_FIELDS = tuple(
 )
 
 
+class AvailabilityFilter(admin.SimpleListFilter):
+    """Open now (published, within its dates), not open yet, closed: by ``QuizQuerySet``'s rules."""
+
+    title = _("availability")
+    parameter_name = "availability"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("open", _("Open now (published)")),
+            ("not_yet", _("Not open yet")),
+            ("closed", _("Closed")),
+        )
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "open":
+            return queryset.open_at(now)
+        if self.value() == "not_yet":
+            return queryset.not_open_yet_at(now)
+        if self.value() == "closed":
+            return queryset.closed_at(now)
+        return queryset
+
+
+class QuizAdminForm(forms.ModelForm):
+    """The opening and closing times are two boxes each, which the field's one <label> names neither of."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("opens_at", "closes_at"):
+            field = self.fields.get(name)
+            boxes = getattr(field.widget, "widgets", None) if field is not None else None
+            if boxes and len(boxes) == 2:
+                boxes[0].attrs["aria-label"] = _("%(field)s: date") % {"field": field.label}
+                boxes[1].attrs["aria-label"] = _("%(field)s: time") % {"field": field.label}
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "opens_at", "closes_at", "attempts_allowed", "grading_method")
-    list_filter = ("status", "feedback_mode", "navigation", "certainty_based")
+    form = QuizAdminForm
+    list_display = ("title", "status", "availability", "question_count", "attempts_allowed", "certainty_based")
+    list_filter = ("status", AvailabilityFilter, "feedback_mode", "navigation", "certainty_based")
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("draw_preview", "shipped")
     inlines = [QuizQuestionInline, QuizRuleInline]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description", "status")}),
+        (None, {"fields": ("title", "slug", "description", "status", "shipped")}),
         (_("Timing"), {"fields": ("opens_at", "closes_at", "time_limit", "timeout_action", "grace_period")}),
         (_("Grade"), {"fields": ("attempts_allowed", "grading_method", "pass_mark", "certainty_based")}),
         (
@@ -383,7 +466,51 @@ class QuizAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (_("What an attempt may draw"), {"fields": ("draw_preview",)}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_question_counts()
+
+    @admin.display(description=_("open now"))
+    def availability(self, obj):
+        now = timezone.now()
+        if not obj.is_published():
+            return _("No: a draft")
+        if obj.opens_at is not None and now < obj.opens_at:
+            return _("Not yet")
+        if obj.closes_at is not None and now >= obj.closes_at:
+            return _("Closed")
+        return _("Yes")
+
+    @admin.display(description=_("questions per attempt (at most)"), ordering="fixed_count")
+    def question_count(self, obj):
+        return obj.question_count
+
+    @admin.display(description=_("shipped with Sahel Learn"))
+    def shipped(self, obj):
+        if obj.pk is None or obj.import_key is None:
+            return _("No: made by an editor.")
+        if obj.is_edited_since_import():
+            return _("Yes, as “%(key)s”, and changed here since: a re-import leaves it as it is.") % {
+                "key": obj.import_key
+            }
+        return _(
+            "Yes, as “%(key)s” (quizzes/content/quizzes.yaml). Once you change it here, a re-import leaves it as it is."
+        ) % {"key": obj.import_key}
+
+    @admin.display(description=_("questions an attempt may draw"))
+    def draw_preview(self, obj):
+        if obj.pk is None:
+            return _("Save the quiz to see the questions its attempts may draw.")
+        pool = obj.draw_pool()
+        left_out = obj.quiz_questions.exclude(question__in=Question.objects.usable()).count()
+        rules = [
+            {"rule": rule, "candidates": candidates, "draws": min(rule.count, len(candidates))}
+            for rule, candidates in pool.rules
+        ]
+        context = {"quiz": obj, "pool": pool, "rules": rules, "left_out": left_out, "most": pool.most_questions()}
+        return format_html("{}", render_to_string("quizzes/includes/_quiz_draw_preview.html", context))
 
 
 class AttemptQuestionInline(admin.TabularInline):

@@ -8,9 +8,32 @@
 // MutationObserver keeps them right. A single choice's combobox is named by the field's label and
 // the choice it shows (select2 names it by the choice alone, which is empty while nothing is chosen),
 // and so is the read-only textbox inside it that shows the choice.
+// In a tabular inline a <select> has no <label>, only its aria-label ("Question, question 2"): a hidden
+// element with that text stands in for the label, so select2's widgets are named by it the same way.
 {
+    const labelFor = (select) => {
+        if (!select.id) {
+            return null;
+        }
+        const label = document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+        if (label || !select.getAttribute('aria-label')) {
+            return label;
+        }
+        let standIn = document.getElementById(`${select.id}-label`);
+        if (!standIn) {
+            standIn = document.createElement('span');
+            standIn.id = `${select.id}-label`;
+            standIn.hidden = true;
+            select.before(standIn); // select2's container stays right after the <select>
+        }
+        if (standIn.textContent !== select.getAttribute('aria-label')) {
+            standIn.textContent = select.getAttribute('aria-label');
+        }
+        return standIn;
+    };
+
     const labelText = (select) => {
-        const label = select.id ? document.querySelector(`label[for="${CSS.escape(select.id)}"]`) : null;
+        const label = labelFor(select);
         return label ? label.textContent.trim().replace(/:$/, '') : '';
     };
 
@@ -27,7 +50,7 @@
     };
 
     const labelId = (select) => {
-        const label = select.id ? document.querySelector(`label[for="${CSS.escape(select.id)}"]`) : null;
+        const label = labelFor(select);
         if (label && !label.id) {
             label.id = `${select.id}-label`;
         }
