@@ -48,6 +48,7 @@ from .serializers import (
     AttemptErrorSerializer,
     AttemptSerializer,
     EditorQuestionSerializer,
+    FlagSerializer,
     PublicQuestionSerializer,
     QuizSerializer,
 )
@@ -312,6 +313,37 @@ class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveMo
             answer=body.validated_data["answer"],
             certainty=body.validated_data.get("certainty"),
             now=self.now,
+        )
+        return self._detail(attempt.pk)
+
+    @extend_schema(
+        operation_id="v1_attempts_flags_update",
+        parameters=[QUESTION_ID],
+        description=_(
+            "Mark one question of your attempt to come back to (flagged: true), or unmark it (false), while the "
+            "attempt is in progress. Answers with the whole attempt; its summary counts the flagged questions."
+        ),
+        request=FlagSerializer,
+        responses={
+            200: AttemptDetailSerializer,
+            400: VALIDATION_ERROR,
+            401: UNAUTHENTICATED,
+            403: CSRF_FAILED,
+            404: refused(_("No such attempt of yours, or the question is not part of it.")),
+            409: refused(_("The attempt is over: submitted, or its time ran out.")),
+        },
+    )
+    @action(detail=True, methods=["put"], url_path=r"flags/(?P<question_id>[^/]+)")
+    def flag(self, request, pk=None, question_id=None):
+        attempt = self.get_object()
+        try:
+            question_pk = int(question_id)
+        except ValueError:
+            raise actions.QuestionNotInAttempt() from None
+        body = FlagSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.flag_question(
+            attempt=attempt, question=Question(pk=question_pk), flagged=body.validated_data["flagged"], now=self.now
         )
         return self._detail(attempt.pk)
 

@@ -240,6 +240,12 @@ class AnswerSerializer(serializers.Serializer):
     )
 
 
+class FlagSerializer(serializers.Serializer):
+    """The body of ``PUT /attempts/{id}/flags/{question_id}/``."""
+
+    flagged = serializers.BooleanField(help_text=_("true to mark the question to come back to, false to unmark it."))
+
+
 class ResponseSerializer(serializers.ModelSerializer):
     """The answer given, in this attempt's ids."""
 

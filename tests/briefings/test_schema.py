@@ -57,6 +57,7 @@ QUIZ_OPERATIONS = {
     "/api/v1/attempts/",
     "/api/v1/attempts/{id}/",
     "/api/v1/attempts/{id}/responses/{question_id}/",
+    "/api/v1/attempts/{id}/flags/{question_id}/",
     "/api/v1/attempts/{id}/submit/",
 }
 

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from quizzes import actions
-from quizzes.models import Attempt, AttemptState, FeedbackMode, QuestionStatus, QuizStatus, Response
+from quizzes.models import Attempt, AttemptQuestion, AttemptState, FeedbackMode, QuestionStatus, QuizStatus, Response
 from tests import factories
 
 from .attempt_helpers import right_answer, slots_of, wrong_choice
@@ -49,6 +49,10 @@ def _quiz(**kwargs):
 
 def _start(client, slug="niger"):
     return client.post(f"/api/v1/quizzes/{slug}/attempts/")
+
+
+def _flag(client, attempt_id, question_id, flagged):
+    return client.put(f"/api/v1/attempts/{attempt_id}/flags/{question_id}/", {"flagged": flagged}, format="json")
 
 
 def _answer(client, attempt_id, question_id, answer, **extra):
@@ -267,9 +271,11 @@ def test_an_attempt_is_seen_by_its_student_only(who, status):
     detail = client.get(f"/api/v1/attempts/{attempt.pk}/")
     listing = client.get("/api/v1/attempts/")
     answer = _answer(client, attempt.pk, slot.question_id, right_answer(slot))
+    flag = _flag(client, attempt.pk, slot.question_id, True)
     submit = client.post(f"/api/v1/attempts/{attempt.pk}/submit/")
 
-    assert (detail.status_code, answer.status_code, submit.status_code) == (
+    assert (detail.status_code, answer.status_code, flag.status_code, submit.status_code) == (
+        status,
         status,
         status,
         status,
@@ -280,6 +286,7 @@ def test_an_attempt_is_seen_by_its_student_only(who, status):
         assert listing.json()["results"] == []
         assert Response.objects.count() == 0
         assert Attempt.objects.get().state == AttemptState.IN_PROGRESS
+        assert AttemptQuestion.objects.filter(flagged=True).count() == 0
 
 
 def test_token_and_session_auth_both_work_and_session_needs_csrf():
@@ -294,6 +301,8 @@ def test_token_and_session_auth_both_work_and_session_needs_csrf():
 
     assert by_session.get(f"/api/v1/attempts/{attempt['id']}/").status_code == 200
     assert by_session.post(f"/api/v1/attempts/{attempt['id']}/submit/").status_code == 403
+    assert _flag(by_session, attempt["id"], attempt["questions"][0]["question"], True).status_code == 403
+    assert AttemptQuestion.objects.filter(flagged=True).count() == 0
     assert Attempt.objects.get().state == AttemptState.IN_PROGRESS
 
 
@@ -400,6 +409,80 @@ def test_answers_after_submitting_or_after_the_deadline_are_409():
     assert (closed.status_code, closed.json()["code"]) == (409, "attempt_closed")
     assert (over.status_code, over.json()["code"]) == (409, "time_is_up")
     assert Response.objects.count() == 0
+
+
+# -- flagging -------------------------------------------------------------------------------------------------
+
+
+def test_the_student_flags_a_question_and_unflags_it():
+    student = factories.student()
+    attempt = _attempt_for(student)
+    first, second = slots_of(attempt)
+    client = _signed_in(student)
+
+    flagged = _flag(client, attempt.pk, second.question_id, True)
+    again = _flag(client, attempt.pk, second.question_id, True)
+
+    assert (flagged.status_code, again.status_code) == (200, 200)
+    body = again.json()
+    assert body["summary"] == {"answered": 0, "unanswered": 2, "flagged": 1}
+    assert [(q["question"], q["flagged"]) for q in body["questions"]] == [
+        (first.question_id, False),
+        (second.question_id, True),
+    ]
+    unflagged = _flag(client, attempt.pk, second.question_id, False)
+    assert unflagged.json()["summary"]["flagged"] == 0
+    assert list(AttemptQuestion.objects.order_by("position").values_list("flagged", flat=True)) == [False, False]
+
+
+@pytest.mark.parametrize("body", [{}, {"flagged": "perhaps"}, {"flagged": None}])
+def test_a_flag_without_true_or_false_is_400(body):
+    student = factories.student()
+    attempt = _attempt_for(student)
+    slot = slots_of(attempt)[0]
+
+    response = _signed_in(student).put(f"/api/v1/attempts/{attempt.pk}/flags/{slot.question_id}/", body, format="json")
+
+    assert (response.status_code, list(response.json())) == (400, ["flagged"])
+    assert AttemptQuestion.objects.filter(flagged=True).count() == 0
+
+
+def test_flagging_a_question_not_in_the_attempt_is_404():
+    student = factories.student()
+    attempt = _attempt_for(student)
+    other = _single()
+    client = _signed_in(student)
+
+    for question_id in (other.pk, "x", 0):
+        response = _flag(client, attempt.pk, question_id, True)
+        assert (response.status_code, response.json()["code"]) == (404, "question_not_in_attempt"), question_id
+    assert _flag(client, 999999, other.pk, True).status_code == 404
+
+
+def test_flagging_after_submitting_or_after_the_time_is_over_is_409():
+    student = factories.student()
+    submitted = _attempt_for(student)
+    actions.submit_attempt(attempt=submitted, now=timezone.now())
+    late = actions.start_attempt(
+        quiz=factories.quiz_with([_single()], slug="timed", time_limit=MINUTE, timeout_action="discard"),
+        user=student,
+        now=timezone.now() - 2 * MINUTE,
+    )
+    client = _signed_in(student)
+
+    closed = _flag(client, submitted.pk, slots_of(submitted)[0].question_id, True)
+    over = _flag(client, late.pk, slots_of(late)[0].question_id, True)
+
+    assert (closed.status_code, closed.json()) == (
+        409,
+        {
+            "detail": "This attempt is over: it can no longer be changed.",
+            "code": "attempt_closed",
+            "attempt": submitted.pk,
+        },
+    )
+    assert (over.status_code, over.json()["code"]) == (409, "attempt_closed")
+    assert AttemptQuestion.objects.filter(flagged=True).count() == 0
 
 
 # -- submitting ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ def test_each_quiz_operation_documents_its_answers(client):
     assert codes("/api/v1/attempts/", "get") == {"200", "400", "401", "404"}
     assert codes("/api/v1/attempts/{id}/", "get") == {"200", "401", "404"}
     assert codes("/api/v1/attempts/{id}/responses/{question_id}/", "put") == {"200", "400", "401", "403", "404", "409"}
+    assert codes("/api/v1/attempts/{id}/flags/{question_id}/", "put") == {"200", "400", "401", "403", "404", "409"}
     assert codes("/api/v1/attempts/{id}/submit/", "post") == {"200", "401", "403", "404", "409"}
 
 
