@@ -39,17 +39,35 @@ def role_of(user):
     return TRAINERS if TRAINERS in names else STUDENTS
 
 
-def role_home(user):
-    """What the home page's role panel needs (``templates/includes/_role_home.html``), in one or two queries."""
-    from django.db.models import Count
+def role_home(user, now=None):
+    """What the home page's role panel needs (``templates/includes/_role_home.html``), in a few queries.
 
-    from quizzes.models import Question, Topic
+    A student's has ``quizzes``: the open published quizzes they may still take (``Quiz.objects.to_take_by``),
+    the one in progress first, each as ``{"quiz", "attempts_left" (None: unlimited), "in_progress"}``;
+    their attempts whose time is over are closed first, as everywhere before attempts are read.
+    """
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from quizzes.actions import finish_overdue_attempts
+    from quizzes.models import Attempt, Question, Quiz, Topic
 
     role = role_of(user)
     if role is None:
         return None
     home = {"role": role, "label": ROLE_LABELS[role]}
-    if role == EDITORS:
+    if role == STUDENTS:
+        now = now or timezone.now()
+        finish_overdue_attempts(attempts=Attempt.objects.for_student(user), now=now)
+        home["quizzes"] = [
+            {
+                "quiz": quiz,
+                "attempts_left": quiz.attempts_left(quiz.attempts_used),
+                "in_progress": quiz.in_progress_id is not None,
+            }
+            for quiz in Quiz.objects.to_take_by(user, now)
+        ]
+    elif role == EDITORS:
         home["needs_review"] = Question.objects.needs_review().count()
     elif role == TRAINERS:
         counts = Question.objects.published().values("topic").annotate(count=Count("pk")).order_by("topic")

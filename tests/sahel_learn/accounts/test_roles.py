@@ -1,0 +1,85 @@
+"""Each role's home panel (``role_home``): a student's quizzes to take."""
+
+import datetime
+
+import pytest
+
+from quizzes import actions
+from quizzes.models import AttemptState, QuizStatus, TimeoutAction
+from sahel_learn.accounts.roles import STUDENTS, role_home
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+DAY = datetime.timedelta(days=1)
+
+
+def _quiz(title, **kwargs):
+    return factories.quiz_with([factories.QuestionFactory()], title=title, **kwargs)
+
+
+def _submitted(quiz, user):
+    attempt = actions.start_attempt(quiz=quiz, user=user, now=NOW - DAY)
+    return actions.submit_attempt(attempt=attempt, now=NOW - DAY)
+
+
+def test_a_student_s_home_lists_the_open_quizzes_they_can_still_take_the_one_in_progress_first():
+    student, other = factories.student(), factories.student()
+    unlimited = _quiz("Anytime")
+    three = _quiz("Three tries", attempts_allowed=3)
+    _submitted(three, student)
+    used_up = _quiz("Used up", attempts_allowed=1)
+    _submitted(used_up, student)
+    going = _quiz("Zinder, going on", attempts_allowed=1)
+    actions.start_attempt(quiz=going, user=student, now=NOW - DAY)
+    others = _quiz("Another's", attempts_allowed=1)
+    _submitted(others, other)
+    _quiz("Draft", status=QuizStatus.DRAFT)
+    _quiz("Closed", closes_at=NOW - DAY)
+    _quiz("Later", opens_at=NOW + DAY)
+
+    home = role_home(student, NOW)
+
+    assert home == {
+        "role": STUDENTS,
+        "label": "Student",
+        "quizzes": [
+            {"quiz": going, "attempts_left": 0, "in_progress": True},
+            {"quiz": others, "attempts_left": 1, "in_progress": False},
+            {"quiz": unlimited, "attempts_left": None, "in_progress": False},
+            {"quiz": three, "attempts_left": 2, "in_progress": False},
+        ],
+    }
+
+
+def test_an_attempt_whose_time_is_over_is_closed_before_the_home_lists_the_quiz():
+    student = factories.student()
+    timed = _quiz("Timed", attempts_allowed=2, time_limit=datetime.timedelta(minutes=5))
+    timed.timeout_action = TimeoutAction.DISCARD
+    timed.save()
+    attempt = actions.start_attempt(quiz=timed, user=student, now=NOW - DAY)
+
+    home = role_home(student, NOW)
+
+    assert home["quizzes"] == [{"quiz": timed, "attempts_left": 1, "in_progress": False}]
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.ABANDONED
+
+
+def test_a_student_s_home_takes_a_fixed_number_of_queries(django_assert_num_queries):
+    student = factories.student()
+
+    def add_quizzes(n):
+        for number in range(n):
+            quiz = _quiz(f"Quiz {number}", attempts_allowed=3)
+            _submitted(quiz, student)
+            actions.start_attempt(quiz=_quiz(f"Going {number}"), user=student, now=NOW - DAY)
+
+    add_quizzes(1)
+    # The role; the overdue attempts, in a transaction (a savepoint in a test); the quizzes.
+    with django_assert_num_queries(5) as one:
+        assert len(role_home(student, NOW)["quizzes"]) == 2
+    add_quizzes(3)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(role_home(student, NOW)["quizzes"]) == 8
