@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
@@ -161,15 +161,184 @@ def guessing_scenario(env, args):
             server.wait(timeout=10)
 
 
+# The quiz scenario: quizzes of 1 and 40 questions made for it, and a shipped section quiz (10 questions).
+QUIZ_SLUGS = ["bench-one", "the-sovereignty-mirage", "bench-forty"]
+QUIZ_STEPS = ("start", "answer", "submit")
+QUIZ_METHODS = {"start": "POST", "answer": "PUT", "submit": "POST"}
+QUIZ_CLIENTS = 4
+
+QUIZ_SETUP = """
+import django, json; django.setup()
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from quizzes.models import Quiz, QuizRule
+for slug, count in (("bench-one", 1), ("bench-forty", 40)):
+    quiz = Quiz.objects.create(title=slug, slug=slug, status="published", shuffle_questions=True)
+    QuizRule.objects.create(quiz=quiz, position=1, count=count)
+students, tokens = Group.objects.get(name="Students"), []
+for number in range(%d):
+    user = User.objects.create_user(f"bench-{number}")
+    user.groups.add(students)
+    tokens.append(Token.objects.create(user=user).key)
+print(json.dumps(tokens))
+"""
+
+# The same three requests in-process (Django's test client), counting the SQL queries of each.
+QUIZ_QUERY_COUNTS = """
+import django, json; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+import bench.run as bench
+client, out = Client(HTTP_AUTHORIZATION="Token %s"), {}
+for slug in bench.QUIZ_SLUGS:
+    counts, body = [], None
+    for step in bench.QUIZ_STEPS:
+        method, url, data = bench.quiz_request(step, slug, body)
+        with CaptureQueriesContext(connection) as ctx:
+            response = getattr(client, method)(url, data=json.dumps(data) if data is not None else None,
+                                               content_type="application/json")
+        counts.append((response.status_code, len(ctx.captured_queries), len(response.content)))
+        body = response.json() if step == "start" else body
+    out[slug] = counts
+print(json.dumps(out))
+"""
+
+
+def any_answer(question):
+    """An answer of the right shape for one question of an attempt (right or wrong does not matter here)."""
+    qtype, options = question["qtype"], [option["id"] for option in question["options"]]
+    if qtype == "ordering":
+        return options
+    if qtype == "matching":
+        return {str(item): question["matches"][0]["id"] for item in options}
+    if qtype in ("numeric", "short_answer"):
+        return "1"
+    return options[:1]
+
+
+def quiz_request(step, slug, attempt):
+    """(method, path, JSON body) of one step: start an attempt, answer its first question, submit it."""
+    if step == "start":
+        return "post", f"/api/v1/quizzes/{slug}/attempts/", None
+    question = attempt["questions"][0]
+    if step == "answer":
+        return (
+            "put",
+            f"/api/v1/attempts/{attempt['id']}/responses/{question['question']}/",
+            {"answer": any_answer(question)},
+        )
+    return "post", f"/api/v1/attempts/{attempt['id']}/submit/", None
+
+
+def call(base, token, method, path, data=None):
+    """One API request with the student's token: (seconds, status, body)."""
+    body = json.dumps(data).encode() if data is not None else None
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(base + path, data=body, method=method.upper(), headers=headers)
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - local server only
+            content, status = response.read(), response.status
+    except urllib.error.HTTPError as error:
+        content, status = error.read(), error.code
+    return time.perf_counter() - started, status, content
+
+
+def take_quiz(base, token, slug, rounds, results):
+    """One student's ``rounds`` attempts, one after the other: start, answer one question, submit."""
+    for _ in range(rounds):
+        attempt = None
+        for step in QUIZ_STEPS:
+            method, path, data = quiz_request(step, slug, attempt)
+            seconds, status, content = call(base, token, method, path, data)
+            results.append((step, seconds, status))
+            if step == "start":
+                attempt = json.loads(content)
+
+
+def quiz_scenario(env, args, manage):
+    """Start, answer and submit attempts through the API, against the bare view, on one server."""
+    for command in (
+        ["import_questions", "quizzes/content/questions.yaml"],
+        ["import_quizzes", "quizzes/content/quizzes.yaml"],
+    ):
+        subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    made = subprocess.run(
+        [sys.executable, "-c", QUIZ_SETUP % (QUIZ_CLIENTS + 1)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    made.check_returncode()
+    tokens = json.loads(made.stdout.strip().splitlines()[-1])
+    counted = subprocess.run(
+        [sys.executable, "-c", QUIZ_QUERY_COUNTS % tokens.pop()], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    counted.check_returncode()
+    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    server, base = start_server(env, args.workers)
+    rows = []
+    try:
+        for _ in range(10):  # warm up
+            fetch(base + "/bench/bare/")
+        with ThreadPoolExecutor(max_workers=QUIZ_CLIENTS) as pool:
+            bare = sorted(seconds for seconds, _, _ in pool.map(fetch, [base + "/bench/bare/"] * args.requests))
+        bare_median = statistics.median(bare) * 1000
+        rows.append(("/bench/bare/", "GET", "200", bare_median, bare[int(len(bare) * 0.95) - 1] * 1000, 0, 0))
+        rounds = max(1, args.requests // QUIZ_CLIENTS)
+        for slug in QUIZ_SLUGS:
+            results = []
+            threads = [
+                threading.Thread(target=take_quiz, args=(base, token, slug, rounds, results)) for token in tokens
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            for index, step in enumerate(QUIZ_STEPS):
+                latencies = sorted(seconds for name, seconds, _ in results if name == step)
+                statuses = ",".join(map(str, sorted({status for name, _, status in results if name == step})))
+                _status, queries, size = counts[slug][index]
+                rows.append(
+                    (
+                        f"{slug}: {step}",
+                        quiz_request(
+                            step,
+                            slug,
+                            {"id": "{id}", "questions": [{"question": "{q}", "qtype": "single", "options": []}]},
+                        )[0].upper(),
+                        statuses,
+                        statistics.median(latencies) * 1000,
+                        latencies[int(len(latencies) * 0.95) - 1] * 1000,
+                        queries,
+                        size / 1024,
+                    )
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        f"{rounds * QUIZ_CLIENTS} attempts per quiz by {QUIZ_CLIENTS} students at once (one thread each), "
+        f"gunicorn -w {args.workers}, {env['DATABASE_URL'].split(':')[0]}"
+    )
+    print(f"{'request':34} {'method':>6} {'status':>6} {'median':>8} {'p95':>8} {'x bare':>7} {'SQL':>4} {'KB':>6}")
+    for name, method, statuses, median, p95, queries, size in rows:
+        print(
+            f"{name:34} {method:>6} {statuses:>6} {median:7.2f}m {p95:7.2f}m {median / bare_median:7.1f} "
+            f"{queries:>4} {size:6.1f}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per URL (default 200)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
         "--scenario",
-        choices=["pages", "guessing"],
+        choices=["pages", "guessing", "quiz"],
         default="pages",
-        help="pages: every URL against the bare view (default); guessing: the home page while 8 clients guess passwords",
+        help=(
+            "pages: every URL against the bare view (default); guessing: the home page while 8 clients guess "
+            "passwords; quiz: start, answer and submit attempts through the API"
+        ),
     )
     args = parser.parse_args()
 
@@ -195,6 +364,10 @@ def main():
         ["collectstatic", "--no-input", "-v", "0"],
     ):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+    if args.scenario == "quiz":
+        quiz_scenario(env, args, manage)
+        return
 
     if args.scenario == "guessing":
         subprocess.run(manage + ["create_demo_accounts"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

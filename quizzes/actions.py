@@ -589,15 +589,22 @@ def submit_attempt(*, attempt, now):
     return attempt
 
 
-@transaction.atomic
 def finish_overdue_attempts(*, now, attempts=None):
     """Close every in-progress attempt (of ``attempts``, else all) whose time is over, by its quiz's rule.
 
     "Submit what is there": submitted at the deadline, scored. A grace period: not submitted within
     it, not counted (abandoned). "Not counted": abandoned at the deadline. Returns how many were
-    closed. A fixed number of queries.
+    closed. A fixed number of queries; one read, and no write transaction, when none is overdue
+    (the pages and the API call this on every request that reads attempts).
     """
     queryset = Attempt.objects.all() if attempts is None else attempts
+    if not queryset.overdue(now).exists():
+        return 0
+    return _finish_overdue(queryset, now)
+
+
+@transaction.atomic
+def _finish_overdue(queryset, now):
     overdue = list(
         queryset.overdue(now)
         .select_for_update(of=("self",))

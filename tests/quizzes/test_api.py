@@ -560,3 +560,29 @@ def test_the_attempt_detail_takes_a_fixed_number_of_queries():
         return len(queries)
 
     assert count(1) == count(8)
+
+
+def test_starting_answering_flagging_and_submitting_take_a_fixed_number_of_queries():
+    """What bench/run.py --scenario quiz measures: the queries do not grow with the attempt's questions."""
+    student = factories.student()
+    client = _signed_in(student)
+
+    def count(n):
+        quiz = factories.quiz_with(list(factories.question_of_each_type().values())[:n])
+        counts = []
+        with CaptureQueriesContext(connection) as queries:
+            started = _start(client, quiz.slug)
+        counts.append(len(queries))
+        slot = slots_of(Attempt.objects.get(pk=started.json()["id"]))[-1]
+        for request in (
+            lambda: _answer(client, slot.attempt_id, slot.question_id, right_answer(slot)),
+            lambda: _flag(client, slot.attempt_id, slot.question_id, True),
+            lambda: client.post(f"/api/v1/attempts/{slot.attempt_id}/submit/"),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert request().status_code == 200
+            counts.append(len(queries))
+        assert started.status_code == 201
+        return counts
+
+    assert count(1) == count(8)
