@@ -1,6 +1,7 @@
 """Forms that check free-text queries of the student pages (the lists' filters are ``filters.py``'s FilterSets)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sahel_learn.api import PAGING_PARAMETERS
@@ -18,10 +19,13 @@ class KnownParametersForm(forms.Form):
         cleaned = super().clean()
         for name in self.data:
             if name not in self.fields and name not in OTHER_PARAMETERS:
-                message = _("There is no filter “%(name)s”. The filters here are: %(known)s.") % {
-                    "name": name,
-                    "known": ", ".join(sorted(self.fields)),
-                }
+                # A ValidationError with its params, not a formatted text: django-filter formats the message
+                # with them again, which a "%" in the parameter's name would turn into a 500.
+                message = ValidationError(
+                    _("There is no filter “%(name)s”. The filters here are: %(known)s."),
+                    code="unknown_filter",
+                    params={"name": name, "known": ", ".join(sorted(self.fields))},
+                )
                 self._errors[name] = self.error_class([message])
         return cleaned
 
