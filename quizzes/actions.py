@@ -48,6 +48,8 @@ from .models import (
     AttemptQuestion,
     AttemptState,
     CardState,
+    ParameterSet,
+    ParameterValue,
     Question,
     QuestionSource,
     QuestionStatus,
@@ -1035,6 +1037,7 @@ def record_review(*, user, question, rating, now, version, request_key, duration
     before = state.snapshot()
     scheduler = schedule_for(state=state, study_settings=study_settings, now=now)
     state.take_card(outcomes(scheduler, state.to_card(), now, duration_ms=duration_ms)[Rating(int(rating))])
+    parameters_version = scheduler.parameters_version
     state.reps += 1
     if before["state"] == CardState.REVIEW and rating == StudyRating.AGAIN:
         state.lapses += 1
@@ -1052,6 +1055,7 @@ def record_review(*, user, question, rating, now, version, request_key, duration
         reviewed_at=now,
         duration_ms=duration_ms,
         request_key=request_key,
+        parameters_version=parameters_version,
         **{f"before_{name}": value for name, value in before.items()},
         **{f"after_{name}": value for name, value in after.items()},
     )
@@ -1225,3 +1229,72 @@ def import_quizzes(*, path):
             _write_quiz_rows(quiz, fixed, rules)
             report.updated.append(quiz)
     return report
+
+
+# Our rule, not fsrs-rs's (which fits from 8 reviews on): fewer reviews than this fit noise.
+MIN_REVIEWS_TO_OPTIMIZE = 400
+
+
+class NotEnoughReviews(StudyError):
+    http_status = 400
+    code = "not_enough_reviews"
+
+
+def review_items(*, logs, study_settings):
+    """fsrs-rs-python's training items from review rows (question, rating, reviewed_at), in time order per card.
+
+    One item per review after a card's first: the card's history up to it, each review with the
+    whole study days since the one before (0 for the first, and for another review the same day).
+    """
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    items, history, previous_card, previous_day = [], [], None, None
+    for question_id, rating, reviewed_at in logs:
+        day = study_settings.study_day(reviewed_at)
+        if question_id != previous_card:
+            history, previous_card, previous_day = [], question_id, day
+        history.append(FSRSReview(int(rating), (day - previous_day).days))
+        previous_day = day
+        if len(history) > 1:
+            items.append(FSRSItem(list(history)))
+    return items
+
+
+@transaction.atomic
+def optimize_parameters(*, user, now):
+    """Fit FSRS's parameters to the student's reviews (fsrs-rs-python) and keep them if they predict better.
+
+    Both the defaults and the fit are evaluated (log loss, RMSE) on the student's own history; the
+    new set is used for scheduling only when its log loss is lower than the defaults'.
+    """
+    from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
+
+    logs = list(
+        ReviewLog.objects.of(user)
+        .order_by("question_id", "reviewed_at", "pk")
+        .values_list("question_id", "rating", "reviewed_at")
+    )
+    if len(logs) < MIN_REVIEWS_TO_OPTIMIZE:
+        raise NotEnoughReviews(
+            _("Your parameters can be fitted once you have %(needed)d reviews; you have %(count)d so far.")
+            % {"needed": MIN_REVIEWS_TO_OPTIMIZE, "count": len(logs)}
+        )
+    items = review_items(logs=logs, study_settings=StudySettings.objects.for_user(user))
+    fitted = list(FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items))
+    defaults, fit = FSRS(list(DEFAULT_PARAMETERS)).evaluate(items), FSRS(fitted).evaluate(items)
+    last = ParameterSet.objects.of(user).select_for_update().order_by("-version").first()
+    parameter_set = ParameterSet.objects.create(
+        user=user,
+        version=(last.version if last else 0) + 1,
+        fitted_at=now,
+        reviews=len(logs),
+        log_loss=fit.log_loss,
+        rmse=fit.rmse_bins,
+        default_log_loss=defaults.log_loss,
+        default_rmse=defaults.rmse_bins,
+        in_use=fit.log_loss < defaults.log_loss,
+    )
+    ParameterValue.objects.bulk_create(
+        [ParameterValue(parameter_set=parameter_set, index=index, value=value) for index, value in enumerate(fitted)]
+    )
+    return parameter_set

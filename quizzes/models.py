@@ -981,6 +981,13 @@ class Quiz(models.Model):
     def get_absolute_url(self):
         return reverse("quizzes:quiz-detail", args=[self.slug])
 
+    def questions_it_may_hold(self):
+        """Every usable question an attempt of this quiz may hold: its fixed list and its rules' candidates."""
+        condition = Q(quiz_questions__quiz=self)
+        for rule in self.rules.all():
+            condition |= rule.question_filter()
+        return Question.objects.usable().filter(condition).distinct()
+
     def draw_pool(self):
         """What an attempt may draw (``DrawPool``): the fixed list's usable questions, each rule's candidates.
 
@@ -1736,11 +1743,15 @@ class StudySettings(models.Model):
         return tuple(step.minutes for step in self.steps.all() if step.kind == kind)
 
     def scheduler(self, *, seed, load=None, today=None):
-        from .scheduling import StudyScheduler
+        """py-fsrs's scheduler for this student: their fitted parameters if in use, else FSRS's defaults."""
+        from .scheduling import DEFAULT_PARAMETERS, StudyScheduler
 
         minutes = datetime.timedelta(minutes=1)
+        fitted = ParameterSet.objects.in_use_for(self.user_id)
         return StudyScheduler(
             seed=seed,
+            parameters=fitted.parameters() if fitted else DEFAULT_PARAMETERS,
+            parameters_version=fitted.version if fitted else 0,
             load=load if self.spread_due_dates else None,
             today=today,
             desired_retention=float(self.desired_retention),
@@ -2022,7 +2033,8 @@ class Deck:
         if self.kind == DeckKind.TOPIC:
             return usable.for_topic(self.key)
         if self.kind == DeckKind.QUIZ:
-            return usable.filter(quiz_questions__quiz__in=Quiz.objects.published().filter(slug=self.key))
+            quiz = Quiz.objects.published().filter(slug=self.key).first()
+            return quiz.questions_it_may_hold() if quiz else usable.none()
         if self.kind == DeckKind.LEECHES:
             return usable.filter(review_states__user=user, review_states__is_leech=True)
         return usable
@@ -2098,3 +2110,71 @@ class StudyQueue:
             next_due=next_due,
             limit_reached=limit_reached,
         )
+
+
+class ParameterSetQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user)
+
+    def in_use_for(self, user):
+        """The student's parameters the scheduler uses: the latest fit that beat the defaults, else None."""
+        return self.of(user).filter(in_use=True).prefetch_related("weights").order_by("-version").first()
+
+
+class ParameterSet(models.Model):
+    """FSRS's 21 parameters fitted to one student's reviews by fsrs-rs-python, and how well they predict them.
+
+    Log loss and RMSE are measured on the same student's review history for the defaults and for the
+    fit; the fit is used for scheduling (``in_use``) only when its log loss is lower.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_sets", verbose_name=_("student")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    fitted_at = models.DateTimeField(_("fitted at"))
+    reviews = models.PositiveIntegerField(_("reviews used"))
+    log_loss = models.FloatField(_("log loss of the fit"))
+    rmse = models.FloatField(_("RMSE of the fit"))
+    default_log_loss = models.FloatField(_("log loss of the defaults"))
+    default_rmse = models.FloatField(_("RMSE of the defaults"))
+    in_use = models.BooleanField(_("in use"), default=False)
+
+    objects = ParameterSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "version"]
+        verbose_name = _("fitted parameters")
+        verbose_name_plural = _("fitted parameters")
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="parameterset_unique_version")]
+
+    def __str__(self):
+        return f"{self.user} v{self.version}"
+
+    def parameters(self):
+        return tuple(weight.value for weight in sorted(self.weights.all(), key=lambda weight: weight.index))
+
+    def is_better(self):
+        return self.log_loss < self.default_log_loss
+
+
+class ParameterValue(models.Model):
+    """One of a fitted set's 21 FSRS parameters (w0 to w20)."""
+
+    parameter_set = models.ForeignKey(
+        ParameterSet, on_delete=models.CASCADE, related_name="weights", verbose_name=_("fitted parameters")
+    )
+    index = models.PositiveSmallIntegerField(_("index"), validators=[MaxValueValidator(20)])
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        ordering = ["parameter_set", "index"]
+        verbose_name = _("parameter value")
+        verbose_name_plural = _("parameter values")
+        constraints = [
+            models.UniqueConstraint(fields=["parameter_set", "index"], name="parametervalue_unique_index"),
+            models.CheckConstraint(condition=Q(index__lte=20), name="parametervalue_index_in_range"),
+        ]
+
+    def __str__(self):
+        return f"w{self.index} = {self.value}"

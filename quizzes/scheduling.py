@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable
 
 from fsrs import Card, Rating, Scheduler, State
-from fsrs.scheduler import FUZZ_RANGES
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 UTC = datetime.UTC
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
@@ -41,9 +41,10 @@ class StudyScheduler(Scheduler):
     called with the first and last possible due date and answers ``{date: cards due that day}``.
     """
 
-    def __init__(self, *, seed, load: Callable | None = None, today=None, **options):
+    def __init__(self, *, seed, load: Callable | None = None, today=None, parameters_version=0, **options):
         super().__init__(**options)
         self.seed, self.load, self.today = seed, load, today
+        self.parameters_version = parameters_version
 
     def _get_fuzzed_interval(self, *, interval):
         if interval.days < 2.5:  # py-fsrs fuzzes no interval under 2.5 days
@@ -109,6 +110,7 @@ def describe_interval(delta):
 
 
 __all__ = [
+    "DEFAULT_PARAMETERS",
     "RATINGS",
     "Card",
     "Rating",

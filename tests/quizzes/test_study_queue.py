@@ -120,3 +120,18 @@ def test_the_queue_takes_the_same_number_of_queries_however_many_cards(cards):
     assert (queue.learning, queue.new_left) == (cards, min(cards, 20 - cards))  # 20 new a day, `cards` done
     # Settings and steps, today's counts, three counts, the card.
     assert len(queries) == 7
+
+
+def test_a_quiz_deck_holds_its_fixed_questions_and_its_rules_candidates():
+    user = factories.UserFactory()
+    fixed, drawn, other = (
+        factories.QuestionFactory(topic=Topic.TIMELINE),
+        factories.QuestionFactory(topic=Topic.FIGURES),
+        factories.QuestionFactory(topic=Topic.LEADERS),
+    )
+    quiz = factories.quiz_with([fixed], slug="mixed")
+    factories.QuizRuleFactory(quiz=quiz, topic=Topic.FIGURES)
+
+    assert set(Deck.parse("quiz:mixed").questions(user)) == {fixed, drawn}
+    assert other not in Deck.parse("quiz:mixed").questions(user)
+    assert list(Deck.parse("quiz:no-such-quiz").questions(user)) == []
