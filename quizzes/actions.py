@@ -366,7 +366,7 @@ def start_attempt(*, quiz, user, now):
     if current is not None:
         raise AttemptInProgress(attempt=current)
     used = mine.aggregate(count=Count("pk"), last=Max("number"))
-    if quiz.attempts_allowed and used["count"] >= quiz.attempts_allowed:
+    if quiz.attempts_left(used["count"]) == 0:
         raise NoAttemptsLeft()
     drawn = _draw_questions(quiz)
     if not drawn:

@@ -7,8 +7,7 @@ attempt is a 404, as is a draft quiz to anybody but an editor.
 """
 
 from django import forms
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -31,17 +30,13 @@ from sahel_learn.api import NOT_FOUND, VALIDATION_ERROR, ErrorSerializer, Pagina
 from . import actions
 from .models import Attempt as AttemptModel
 from .models import (
-    AttemptOption,
-    AttemptQuestion,
     AttemptState,
     Question,
     QuestionStatus,
     QuestionType,
     Quiz,
-    QuizRule,
     Topic,
 )
-from .models import Response as ResponseModel
 from .serializers import (
     AnswerSerializer,
     AttemptDetailSerializer,
@@ -161,21 +156,7 @@ class QuizViewSet(AttemptErrorMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
-        drawn = (
-            QuizRule.objects.filter(quiz=OuterRef("pk"))
-            .order_by()
-            .values("quiz")
-            .annotate(total=Sum("count"))
-            .values("total")
-        )
-        return (
-            Quiz.objects.visible_to(self.request.user)
-            .annotate(
-                fixed_count=Count("quiz_questions", distinct=True),
-                drawn_count=Coalesce(Subquery(drawn, output_field=IntegerField()), 0),
-            )
-            .order_by("title", "pk")
-        )
+        return Quiz.objects.visible_to(self.request.user).with_question_counts().order_by("title", "pk")
 
     def get_object(self):
         quiz = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
@@ -206,26 +187,12 @@ class QuizViewSet(AttemptErrorMixin, viewsets.ReadOnlyModelViewSet):
         quiz = self.get_object()
         now = timezone.now()
         attempt = actions.start_attempt(quiz=quiz, user=request.user, now=now)
-        attempt = attempts_with_everything(AttemptModel.objects.filter(pk=attempt.pk)).get()
+        attempt = AttemptModel.objects.filter(pk=attempt.pk).with_questions().get()
         context = {**self.get_serializer_context(), "now": now}
         return Response(AttemptDetailSerializer(attempt, context=context).data, status=status.HTTP_201_CREATED)
 
 
 # -- attempts ----------------------------------------------------------------------------------------------
-
-
-def attempts_with_everything(queryset):
-    """Attempts with their quiz, questions, options shown, answers and answer keys: for the detail."""
-    return queryset.select_related("quiz").prefetch_related(
-        Prefetch(
-            "slots",
-            queryset=AttemptQuestion.objects.select_related("question").order_by("position"),
-        ),
-        Prefetch("slots__shown_options", queryset=AttemptOption.objects.select_related("option")),
-        "slots__question__options",
-        Prefetch("slots__question__citations", queryset=Paragraph.objects.select_related("section")),
-        Prefetch("slots__responses", queryset=ResponseModel.objects.prefetch_related("choices")),
-    )
 
 
 class AttemptFilter(filters.FilterSet):
@@ -265,7 +232,7 @@ class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveMo
             return mine.select_related("quiz").order_by("-started_at", "-pk")
         if self.action in ("respond", "flag", "submit"):
             return mine  # the workflow locks and reads what it needs; the answer reads the attempt afresh
-        return attempts_with_everything(mine)
+        return mine.with_questions()
 
     def get_serializer_class(self):
         return AttemptSerializer if self.action == "list" else AttemptDetailSerializer
@@ -280,7 +247,7 @@ class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return {**super().get_serializer_context(), "now": getattr(self, "now", timezone.now())}
 
     def _detail(self, attempt_pk):
-        attempt = attempts_with_everything(AttemptModel.objects.filter(pk=attempt_pk)).get()
+        attempt = AttemptModel.objects.filter(pk=attempt_pk).with_questions().get()
         return Response(AttemptDetailSerializer(attempt, context=self.get_serializer_context()).data)
 
     @extend_schema(

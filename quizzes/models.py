@@ -1215,6 +1215,19 @@ class AttemptQuerySet(models.QuerySet):
             (~grace & Q(deadline__lte=now)) | (grace & Q(deadline__lte=now - F("quiz__grace_period")))
         )
 
+    def with_questions(self):
+        """Attempts with their quiz, questions, options shown, answers and answer keys: what a detail or review reads."""
+        return self.select_related("quiz").prefetch_related(
+            models.Prefetch(
+                "slots",
+                queryset=AttemptQuestion.objects.select_related("question").order_by("position"),
+            ),
+            models.Prefetch("slots__shown_options", queryset=AttemptOption.objects.select_related("option")),
+            "slots__question__options",
+            models.Prefetch("slots__question__citations", queryset=Paragraph.objects.select_related("section")),
+            models.Prefetch("slots__responses", queryset=Response.objects.prefetch_related("choices")),
+        )
+
     def grades(self, quiz):
         """Each student's grade on ``quiz`` by its grading method: a list of ``QuizGrade``, one query."""
         rows = (
@@ -1336,6 +1349,18 @@ class Attempt(models.Model):
             return None
         return (self.score * 100 / self.max_score).quantize(Decimal("0.01"))
 
+    def shows_score(self, now):
+        """May the student see this attempt's score now? Only a submitted attempt's, as the review options say."""
+        return self.state == AttemptState.SUBMITTED and self.visibility(now).score
+
+    def summary(self):
+        """How many of the (prefetched) questions are answered, unanswered and flagged."""
+        slots = list(self.slots.all())
+        answered = sum(1 for slot in slots if slot.current_response() is not None)
+        return AttemptSummary(
+            answered=answered, unanswered=len(slots) - answered, flagged=sum(1 for slot in slots if slot.flagged)
+        )
+
     def review_moment(self, now):
         """Which column of the quiz's review options applies to this attempt now."""
         if self.is_in_progress():
@@ -1360,6 +1385,25 @@ class Attempt(models.Model):
     def calibration(self):
         """Certainty-based marking report over the prefetched slots and responses (see ``Calibration``)."""
         return Calibration.of(self)
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    answered: int
+    unanswered: int
+    flagged: int
+
+
+@dataclass(frozen=True)
+class SlotResult:
+    """How one question went, as far as the review options show it now (a hidden part is None)."""
+
+    fraction: Decimal | None
+    score: Decimal | None
+    right_answer: object
+    feedback: list | None
+    explanation: str | None
+    citations: list | None
 
 
 def as_decimal(fraction, places=6):
@@ -1467,6 +1511,32 @@ class AttemptQuestion(models.Model):
             if attempt.quiz.allow_retry:
                 seen = ReviewVisibility(score=seen.score, answer=False, feedback=seen.feedback)
         return seen
+
+    def can_answer(self, attempt, now):
+        """May the student answer (or answer again) this question of ``attempt`` now?"""
+        if not attempt.can_answer(now):
+            return False
+        quiz = attempt.quiz
+        if quiz.is_sequential() and self.position < attempt.current_position:
+            return False
+        return not (quiz.is_immediate() and not quiz.allow_retry and self.current_response() is not None)
+
+    def result(self, attempt, now):
+        """A ``SlotResult`` of what ``shows`` allows now (score, right answer, feedback with the explanation
+        and cited paragraphs), or None when it shows nothing. Reads prefetched rows only."""
+        seen = self.shows(attempt, now)
+        if not (seen.score or seen.answer or seen.feedback):
+            return None
+        response = self.current_response()
+        fraction = response.fraction if response is not None else Decimal(0)
+        return SlotResult(
+            fraction=fraction if seen.score else None,
+            score=fraction * self.marks if seen.score else None,
+            right_answer=self.right_answer() if seen.answer else None,
+            feedback=self.feedback() if seen.feedback else None,
+            explanation=self.question.explanation if seen.feedback else None,
+            citations=list(self.question.citations.all()) if seen.feedback else None,
+        )
 
     def right_answer(self):
         """The right answer in the ids this attempt shows (prefetched ``shown_options__option`` and ``question__options``).

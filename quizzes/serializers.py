@@ -20,7 +20,6 @@ from briefings.serializers import CitationSerializer
 from .models import (
     CERTAINTY_CHOICES,
     Attempt,
-    AttemptState,
     Question,
     QuestionType,
     Quiz,
@@ -190,7 +189,7 @@ class QuizSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField())
     def get_question_count(self, quiz):
-        return getattr(quiz, "fixed_count", 0) + (getattr(quiz, "drawn_count", 0) or 0)
+        return quiz.question_count
 
     @extend_schema_field(QuizReviewSerializer)
     def get_review(self, quiz):
@@ -276,23 +275,22 @@ class ResultSerializer(serializers.Serializer):
     citations = CitationSerializer(many=True, allow_null=True)
 
 
-def _result(slot, seen):
-    if not (seen.score or seen.answer or seen.feedback):
+def _result(slot, attempt, now):
+    result = slot.result(attempt, now)
+    if result is None:
         return None
-    response = slot.current_response()
-    fraction = response.fraction if response is not None else 0
-    right = slot.right_answer() if seen.answer else None
+    right = result.right_answer
     if isinstance(right, dict) and slot.question.qtype == QuestionType.MATCHING:
         right = {str(key): value for key, value in right.items()}
     if isinstance(right, dict) and slot.question.qtype == QuestionType.NUMERIC:
         right = {key: str(value) if key != "unit" else value for key, value in right.items()}
     return {
-        "fraction": fraction if seen.score else None,
-        "score": (fraction * slot.marks) if seen.score else None,
+        "fraction": result.fraction,
+        "score": result.score,
         "right_answer": right,
-        "feedback": slot.feedback() if seen.feedback else None,
-        "explanation": slot.question.explanation if seen.feedback else None,
-        "citations": list(slot.question.citations.all()) if seen.feedback else None,
+        "feedback": result.feedback,
+        "explanation": result.explanation,
+        "citations": result.citations,
     }
 
 
@@ -333,13 +331,7 @@ class SlotSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_can_answer(self, slot):
-        attempt, now = self.context["attempt"], self.context["now"]
-        if not attempt.can_answer(now):
-            return False
-        quiz = attempt.quiz
-        if quiz.is_sequential() and slot.position < attempt.current_position:
-            return False
-        return not (quiz.is_immediate() and not quiz.allow_retry and slot.current_response() is not None)
+        return slot.can_answer(self.context["attempt"], self.context["now"])
 
     @extend_schema_field(ResponseSerializer(allow_null=True))
     def get_response(self, slot):
@@ -348,7 +340,7 @@ class SlotSerializer(serializers.Serializer):
 
     @extend_schema_field(ResultSerializer(allow_null=True))
     def get_result(self, slot):
-        result = _result(slot, slot.shows(self.context["attempt"], self.context["now"]))
+        result = _result(slot, self.context["attempt"], self.context["now"])
         return ResultSerializer(result, context=self.context).data if result is not None else None
 
 
@@ -402,7 +394,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         ]
 
     def _shows_score(self, attempt):
-        return attempt.state == AttemptState.SUBMITTED and attempt.visibility(self.context["now"]).score
+        return attempt.shows_score(self.context["now"])
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_seconds_left(self, attempt):
@@ -444,13 +436,8 @@ class AttemptDetailSerializer(AttemptSerializer):
         }
     )
     def get_summary(self, attempt):
-        slots = list(attempt.slots.all())
-        answered = sum(1 for slot in slots if slot.current_response() is not None)
-        return {
-            "answered": answered,
-            "unanswered": len(slots) - answered,
-            "flagged": sum(1 for slot in slots if slot.flagged),
-        }
+        summary = attempt.summary()
+        return {"answered": summary.answered, "unanswered": summary.unanswered, "flagged": summary.flagged}
 
     @extend_schema_field(CalibrationSerializer(allow_null=True))
     def get_calibration(self, attempt):
