@@ -972,6 +972,23 @@ class Quiz(models.Model):
             return None
         return max(0, self.attempts_allowed - used)
 
+    def standing(self, attempts, now):
+        """A student's ``QuizStanding`` on this quiz from ``attempts``, all theirs at this quiz, in number order."""
+        attempts = list(attempts)
+        for attempt in attempts:
+            attempt.quiz = self
+        submitted = [attempt for attempt in attempts if attempt.state == AttemptState.SUBMITTED and attempt.max_score]
+        shown = [attempt.percent for attempt in submitted if attempt.shows_score(now)]
+        grade = grade_by_method(self.grading_method, shown) if len(shown) == len(submitted) else None
+        return QuizStanding(
+            used=len(attempts),
+            left=self.attempts_left(len(attempts)),
+            in_progress=next((attempt for attempt in attempts if attempt.is_in_progress()), None),
+            best=max(shown) if shown else None,
+            grade=grade,
+            passed=self.passes(grade),
+        )
+
     def passes(self, percent):
         """Does a grade of ``percent`` pass? None when the quiz has no pass mark or there is no grade."""
         if self.pass_mark is None or percent is None:
@@ -1104,6 +1121,22 @@ def quiz_fingerprint(fields, *, questions, rules):
     data["rules"] = [[plain(value) for value in row] for row in rules]
     payload = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class QuizStanding:
+    """Where a student stands on a quiz: attempts used and left, the one in progress, grades they may see.
+
+    ``best`` is the best percent among the attempts whose score shows now; ``grade`` the grade by the
+    quiz's grading method, only when every submitted attempt's score shows (else it would tell a hidden one).
+    """
+
+    used: int
+    left: int | None
+    in_progress: object
+    best: Decimal | None
+    grade: Decimal | None
+    passed: bool | None
 
 
 class QuizQuestion(models.Model):

@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("sahel_learn.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("sahel_learn.api_urls")),
+    path("", include("quizzes.urls")),
     path("", include("briefings.urls")),
 ]

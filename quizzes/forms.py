@@ -1,0 +1,223 @@
+"""The answer forms of the quiz pages: one per question type, each turning POST data into the ``answer``
+that ``quizzes.actions.save_response`` takes (see ``_read_answer`` there for the shapes).
+
+The forms only check that the input is well formed and names options this attempt shows (its
+``AttemptOption`` ids); whether the answer may be given, and how it scores, is the engine's to say.
+``answer_form(slot, quiz, data)`` picks the form for the slot's question type; unbound, it shows the
+answer already given (or, for ordering, the items in the order the attempt shows them).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import CERTAINTY_CHOICES, QuestionType
+
+NOT_AN_OPTION = _("That option is not one of this question's options.")
+
+
+class AnswerForm(forms.Form):
+    """What every answer form has: the certainty (certainty-based quizzes only), and ``answer()``."""
+
+    def __init__(self, data=None, *, slot, quiz):
+        self.slot, self.quiz = slot, quiz
+        self.response = slot.current_response()
+        super().__init__(data)
+        self.add_answer_fields()
+        if quiz.certainty_based:
+            self.fields["certainty"] = forms.TypedChoiceField(
+                label=_("How sure are you?"),
+                choices=CERTAINTY_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=_("If you do not say, your answer counts as unsure (1)."),
+                error_messages={"invalid_choice": _("Certainty is 1, 2 or 3.")},
+            )
+            if self.response is not None and self.response.certainty:
+                self.initial["certainty"] = self.response.certainty
+        if self.response is not None:
+            self.initial.update(self.initial_answer(self.response))
+
+    def add_answer_fields(self):
+        raise NotImplementedError
+
+    def initial_answer(self, response):
+        return {}
+
+    def answer(self):
+        """The answer as ``save_response`` takes it (after ``is_valid()``)."""
+        raise NotImplementedError
+
+    def chosen_certainty(self):
+        return self.cleaned_data.get("certainty")
+
+    def answer_fields(self):
+        """The bound fields of the answer itself (not the certainty), in order."""
+        return [self[name] for name in self.fields if name != "certainty"]
+
+
+class ChoiceAnswerForm(AnswerForm):
+    """Single answer, true or false, which kind of statement: one option."""
+
+    def add_answer_fields(self):
+        self.fields["answer"] = forms.TypedChoiceField(
+            label=_("Your answer"),
+            choices=[(row.pk, row.label) for row in self.slot.items()],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose an option."), "invalid_choice": NOT_AN_OPTION},
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if hasattr(self.data, "getlist") and len(self.data.getlist("answer")) > 1:
+            raise forms.ValidationError(_("Choose only one option."))
+        return cleaned
+
+    def initial_answer(self, response):
+        chosen = [choice.item_id for choice in response.chosen()]
+        return {"answer": chosen[0]} if chosen else {}
+
+    def answer(self):
+        return [self.cleaned_data["answer"]]
+
+
+class MultipleAnswerForm(AnswerForm):
+    """Multiple answers: every option the student thinks right."""
+
+    def add_answer_fields(self):
+        self.fields["answer"] = forms.TypedMultipleChoiceField(
+            label=_("Your answer"),
+            choices=[(row.pk, row.label) for row in self.slot.items()],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose at least one option."), "invalid_choice": NOT_AN_OPTION},
+        )
+
+    def initial_answer(self, response):
+        return {"answer": [choice.item_id for choice in response.chosen()]}
+
+    def answer(self):
+        return list(self.cleaned_data["answer"])
+
+
+class OrderingAnswerForm(AnswerForm):
+    """Put in order: each item's place, 1 to n, every place once."""
+
+    def add_answer_fields(self):
+        self.items = self.slot.items()
+        places = [(place, place) for place in range(1, len(self.items) + 1)]
+        for row in self.items:
+            self.fields[f"place-{row.pk}"] = forms.TypedChoiceField(
+                label=row.label,
+                choices=places,
+                coerce=int,
+                initial=row.position,
+                error_messages={
+                    "required": _("Give every item its place."),
+                    "invalid_choice": _("A place is a number from 1 to %(count)s.") % {"count": len(self.items)},
+                },
+            )
+
+    def initial_answer(self, response):
+        return {f"place-{choice.item_id}": choice.position for choice in response.chosen()}
+
+    def clean(self):
+        cleaned = super().clean()
+        places = [cleaned.get(f"place-{row.pk}") for row in self.items]
+        if None not in places:
+            repeated = sorted({place for place in places if places.count(place) > 1})
+            if repeated:
+                raise forms.ValidationError(
+                    ngettext(
+                        "Give each item its own place: place %(places)s is given more than once.",
+                        "Give each item its own place: places %(places)s are given more than once.",
+                        len(repeated),
+                    )
+                    % {"places": ", ".join(str(place) for place in repeated)}
+                )
+        return cleaned
+
+    def answer(self):
+        return [row.pk for row in sorted(self.items, key=lambda row: self.cleaned_data[f"place-{row.pk}"])]
+
+
+class MatchingAnswerForm(AnswerForm):
+    """Matching: for each item, one of the answers (or none yet)."""
+
+    def add_answer_fields(self):
+        self.items = self.slot.items()
+        choices = [("", _("Choose…"))] + [(row.pk, row.label) for row in self.slot.match_choices()]
+        for row in self.items:
+            self.fields[f"match-{row.pk}"] = forms.TypedChoiceField(
+                label=row.label,
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": _("That answer is not one of this question's answers.")},
+            )
+
+    def initial_answer(self, response):
+        return {f"match-{choice.item_id}": choice.match_id for choice in response.chosen()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and all(cleaned.get(f"match-{row.pk}") is None for row in self.items):
+            raise forms.ValidationError(_("Match at least one item to an answer."))
+        return cleaned
+
+    def answer(self):
+        return {row.pk: self.cleaned_data[f"match-{row.pk}"] for row in self.items}
+
+
+class TypedAnswerForm(AnswerForm):
+    """Numeric and short answer: the text typed (a number may carry its unit)."""
+
+    def add_answer_fields(self):
+        numeric = self.slot.question.qtype == QuestionType.NUMERIC
+        self.fields["answer"] = forms.CharField(
+            label=_("Your answer"),
+            max_length=500,
+            help_text=_("A number, for example 1,486 or 2.5 million.") if numeric else "",
+            error_messages={"required": _("Type your answer.")},
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        )
+
+    def initial_answer(self, response):
+        return {"answer": response.text}
+
+    def answer(self):
+        return self.cleaned_data["answer"]
+
+
+FORMS = {
+    QuestionType.SINGLE: ChoiceAnswerForm,
+    QuestionType.TRUE_FALSE: ChoiceAnswerForm,
+    QuestionType.STATEMENT_KIND: ChoiceAnswerForm,
+    QuestionType.MULTIPLE: MultipleAnswerForm,
+    QuestionType.ORDERING: OrderingAnswerForm,
+    QuestionType.MATCHING: MatchingAnswerForm,
+    QuestionType.NUMERIC: TypedAnswerForm,
+    QuestionType.SHORT_ANSWER: TypedAnswerForm,
+}
+
+
+def answer_form(slot, quiz, data=None):
+    """The answer form for ``slot`` (prefetched options and response), bound to ``data`` when given."""
+    return FORMS[slot.question.qtype](data, slot=slot, quiz=quiz)
+
+
+class FlagForm(forms.Form):
+    """Mark a question to come back to (1), or take the mark off (0)."""
+
+    flagged = forms.TypedChoiceField(
+        choices=[("1", _("Flag")), ("0", _("Remove the flag"))],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": _("Say whether to flag the question (1) or not (0)."),
+            "invalid_choice": _("Say whether to flag the question (1) or not (0)."),
+        },
+    )
