@@ -159,9 +159,9 @@ def test_the_list_has_a_fixed_query_count(client, django_assert_num_queries, who
         if user is not None:
             _start(quiz, user)
 
-    # Anonymous: the quizzes with their counts. A student: the session, the user, closing overdue
-    # attempts (one query in a savepoint), the quizzes, the student's attempts.
-    expected = 1 if user is None else 7
+    # Anonymous: the quizzes with their counts. A student: the session, the user, whether any attempt
+    # is overdue (to close it), the quizzes, the student's attempts.
+    expected = 1 if user is None else 5
     if user is not None:
         client.force_login(user)
     add_quiz()
@@ -1084,15 +1084,15 @@ def test_attempt_pages_have_a_fixed_query_count(client, django_assert_num_querie
             actions.save_response(attempt=attempt, slot=slot, answer=right_answer(slot), now=timezone.now())
         if finished:
             actions.submit_attempt(attempt=attempt, now=timezone.now())
-        # The session, the user, closing it if overdue (one query in a savepoint), the attempt and quiz,
-        # its slots with their questions, options shown, the questions' options, citations, responses
-        # and their choices.
-        with django_assert_num_queries(12) as captured:
+        # The session, the user, whether it is overdue (to close it), the attempt and quiz, its slots
+        # with their questions, options shown, the questions' options, citations, responses and their
+        # choices.
+        with django_assert_num_queries(10) as captured:
             assert client.get(path.format(pk=attempt.pk)).status_code == 200
         counts.append(len(captured))
         if not finished:
             actions.submit_attempt(attempt=attempt, now=timezone.now())
-    assert counts == [12, 12]
+    assert counts == [10, 10]
 
 
 def test_the_quiz_page_has_a_fixed_query_count(client, django_assert_num_queries):
@@ -1100,13 +1100,13 @@ def test_the_quiz_page_has_a_fixed_query_count(client, django_assert_num_queries
     client.force_login(student)
     quiz = _quiz(slug="niger", count=1)
     _start(quiz, student)
-    # The session, the user, closing overdue attempts (in a savepoint), the quiz, the student's attempts at it.
-    with django_assert_num_queries(7):
+    # The session, the user, whether an attempt is overdue, the quiz, the student's attempts at it.
+    with django_assert_num_queries(5):
         client.get("/quizzes/niger/")
     for _ in range(4):
         actions.submit_attempt(attempt=Attempt.objects.in_progress().get(), now=timezone.now())
         _start(quiz, student)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert len(client.get("/quizzes/niger/").context["past"]) == 4
 
 
