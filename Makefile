@@ -48,7 +48,7 @@ data: setup
 static: setup
 	$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v 0
 
-# gunicorn with gunicorn.conf.py (two workers, four threads each) on this machine only.
+# gunicorn with gunicorn.conf.py (two sync workers) on this machine only.
 run: data static
 	$(RUN_ENV) $(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT)
 

@@ -5,19 +5,22 @@ derived item (leaders, events, figures, actors, countries, concepts, takeaways, 
 paragraphs it comes from and says what kind of statement it is.
 """
 
+import functools
 import hashlib
 import html
 import json
 from decimal import Decimal
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +90,20 @@ def every_word_in(words, fields):
 FIRST_YEAR = 1800
 LAST_YEAR = 2100
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+
+
+def cached_reverse(viewname, *args):
+    """``reverse(viewname, args=args)``, worked out once per URL configuration, script prefix and language.
+
+    Lists build one link per item and citation (the reader: over a hundred), and reverse() is not
+    cheap; its answer changes only with those three.
+    """
+    return _cached_reverse(viewname, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_reverse(viewname, args, urlconf, _prefix, _language):
+    return reverse(viewname, urlconf=urlconf, args=args)
 
 
 def shows_drafts(request):
@@ -203,7 +220,7 @@ class Briefing(TimestampedModel):
         return bool(self.author or self.outlet or self.published_on)
 
     def get_absolute_url(self):
-        return preview_url(reverse("briefings:briefing-detail"), self)
+        return preview_url(cached_reverse("briefings:briefing-detail"), self)
 
 
 class SectionKind(models.TextChoices):
@@ -250,7 +267,7 @@ class Section(TimestampedModel):
         self.title = strip_markup(self.title)
 
     def get_absolute_url(self):
-        return reverse("briefings:briefing-detail") + f"#{self.slug}"
+        return cached_reverse("briefings:briefing-detail") + f"#{self.slug}"
 
 
 class ParagraphQuerySet(VisibleQuerySet):
@@ -326,7 +343,7 @@ class Paragraph(TimestampedModel):
         page = {SectionKind.FAQ: "briefings:faq", SectionKind.SOURCES: "briefings:source-list"}.get(
             self.section.kind, "briefings:briefing-detail"
         )
-        return reverse(page) + f"#{self.anchor}"
+        return cached_reverse(page) + f"#{self.anchor}"
 
     @property
     def label(self):
@@ -541,7 +558,7 @@ class Country(DerivedItem):
         return self.name
 
     def page_url(self):
-        return reverse("briefings:country-detail", args=[self.slug])
+        return cached_reverse("briefings:country-detail", self.slug)
 
 
 class ActorType(models.TextChoices):
@@ -663,7 +680,7 @@ class Actor(DerivedItem):
         return levels
 
     def page_url(self):
-        return reverse("briefings:actor-detail", args=[self.slug])
+        return cached_reverse("briefings:actor-detail", self.slug)
 
 
 class LeaderRole(models.TextChoices):
@@ -753,7 +770,7 @@ class Leader(DerivedItem):
             )
 
     def page_url(self):
-        return reverse("briefings:leader-detail", args=[self.slug])
+        return cached_reverse("briefings:leader-detail", self.slug)
 
     @classmethod
     def kinded_fields(cls):
@@ -881,7 +898,7 @@ class TimelineEvent(DerivedItem):
         return start
 
     def page_url(self):
-        return reverse("briefings:timeline") + f"#{self.slug}"
+        return cached_reverse("briefings:timeline") + f"#{self.slug}"
 
 
 def format_number(value):
@@ -954,7 +971,7 @@ class KeyFigure(DerivedItem):
         return f"{self.qualifier} {number}".strip()
 
     def page_url(self):
-        return reverse("briefings:figure-list") + f"#{self.slug}"
+        return cached_reverse("briefings:figure-list") + f"#{self.slug}"
 
 
 class Concept(DerivedItem):
@@ -982,7 +999,7 @@ class Concept(DerivedItem):
             )
 
     def page_url(self):
-        return reverse("briefings:concept-list") + f"#{self.slug}"
+        return cached_reverse("briefings:concept-list") + f"#{self.slug}"
 
 
 class Takeaway(DerivedItem):
@@ -1025,7 +1042,7 @@ class FaqEntry(DerivedItem):
         return self.question
 
     def page_url(self):
-        return reverse("briefings:faq") + f"#{self.slug}"
+        return cached_reverse("briefings:faq") + f"#{self.slug}"
 
 
 class SourceReference(DerivedItem):
@@ -1047,4 +1064,4 @@ class SourceReference(DerivedItem):
         return self.title
 
     def page_url(self):
-        return reverse("briefings:source-list") + f"#{self.slug}"
+        return cached_reverse("briefings:source-list") + f"#{self.slug}"
