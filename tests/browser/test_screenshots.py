@@ -5,12 +5,18 @@ only) and a phone size (390 × 844), in the light colour scheme, named like home
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import editor
+from quizzes.actions import import_quizzes, publish_reviewed_questions, save_response
+from quizzes.models import Attempt
+from tests.factories import editor, student, trainer
+from tests.quizzes.attempt_helpers import right_answer, slots_of
 
 from .conftest import DESKTOP, PHONE
 
@@ -39,7 +45,7 @@ def test_readme_screenshots(browse):
             response = page.goto(path)
             assert response.status == 200, f"{path} answered {response.status}"
             expect(page.locator("h1")).to_be_visible()
-            page.screenshot(path=folder / f"{name}-{size}.png", animations="disabled", caret="hide")
+            page.screenshot(path=folder / f"{name}-{size}.png", animations="disabled", caret="initial")
     for name in PAGES:
         for size, viewport in {"desktop": DESKTOP, "phone": PHONE}.items():
             header = (folder / f"{name}-{size}.png").read_bytes()[:24]
@@ -67,8 +73,75 @@ def test_readme_admin_screenshots(browse, edna):
     expect(page.locator("#user-tools")).to_contain_text("edna")
     page.goto("/admin/briefings/timelineevent/?origin__exact=proposed")
     expect(page.locator("#result_list")).to_be_visible()
-    page.screenshot(path=folder / "admin-proposals-desktop.png", animations="disabled", caret="hide")
+    page.screenshot(path=folder / "admin-proposals-desktop.png", animations="disabled", caret="initial")
     page.goto("/admin/briefings/keyfigure/?q=gold")
     page.locator("#result_list tbody tr a").first.click()
     expect(page.locator("h1")).to_be_visible()
-    page.screenshot(path=folder / "admin-figure-desktop.png", animations="disabled", caret="hide", full_page=True)
+    page.screenshot(path=folder / "admin-figure-desktop.png", animations="disabled", caret="initial", full_page=True)
+
+
+@pytest.fixture(scope="module")
+def shipped_quizzes(site, django_db_blocker):
+    """The shipped questions and quizzes, as `make run` installs them, and one account per role."""
+    with django_db_blocker.unblock():
+        publish_reviewed_questions(path=settings.BASE_DIR / "quizzes" / "content" / "questions.yaml")
+        import_quizzes(path=settings.BASE_DIR / "quizzes" / "content" / "quizzes.yaml")
+        return {
+            "student": student(username="sadia"),
+            "trainer": trainer(username="tomas"),
+            "editor": editor(username="edwin"),
+        }
+
+
+def _sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def _shoot(page, folder, name, **options):
+    expect(page.locator("h1")).to_be_visible()
+    page.screenshot(path=folder / f"{name}.png", animations="disabled", caret="initial", **options)
+
+
+@pytest.mark.skipif(not SCREENSHOTS_DIR, reason="set SCREENSHOTS_DIR to write the README screenshots")
+def test_readme_screenshots_of_each_role(browse, shipped_quizzes, django_db_blocker):
+    """A student's home and a shipped quiz taken to its review; a trainer's home; the editors' question bank."""
+    folder = Path(SCREENSHOTS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    for size, options in {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "phone": True}}.items():
+        page = browse.new_page(**options)
+        _sign_in(page, "sadia")
+        page.goto("/")
+        _shoot(page, folder, f"student-home-{size}")
+        page.goto("/quizzes/")
+        _shoot(page, folder, f"quiz-list-{size}")
+        page.goto("/quizzes/fact-or-analysis/")
+        _shoot(page, folder, f"quiz-detail-{size}")
+        page.get_by_role("button", name=re.compile("^(Start the quiz|Continue)")).first.click()
+        expect(page.get_by_text("Question 1 of")).to_be_visible()
+        _shoot(page, folder, f"quiz-question-{size}")
+        with django_db_blocker.unblock():
+            attempt = Attempt.objects.filter(user__username="sadia").order_by("-pk").first()
+            for slot in slots_of(attempt)[:-1]:
+                save_response(attempt=attempt, slot=slot, answer=right_answer(slot), now=timezone.now(), certainty=3)
+        page.goto(f"/attempts/{attempt.pk}/summary/")
+        page.get_by_role("button", name="Submit my attempt").click()
+        _shoot(page, folder, f"quiz-review-{size}")
+    page = browse.new_page(viewport=DESKTOP)
+    _sign_in(page, "tomas")
+    page.goto("/")
+    _shoot(page, folder, "trainer-home-desktop")
+    page = browse.new_page(viewport=DESKTOP)
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("edwin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/admin/quizzes/question/?topic__exact=leaders")
+    expect(page.locator("#result_list")).to_be_visible()
+    _shoot(page, folder, "admin-questions-desktop")
+    page.goto("/admin/quizzes/quiz/")
+    page.locator("#result_list tbody tr a").first.click()
+    _shoot(page, folder, "admin-quiz-desktop")

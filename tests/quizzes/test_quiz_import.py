@@ -265,3 +265,30 @@ def test_a_bad_file_is_an_error_naming_file_and_line_and_writes_nothing(tmp_path
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="the file does not exist"):
         call_command("import_quizzes", tmp_path / "nothing.yaml")
+
+
+def test_every_shipped_quiz_can_be_taken_to_the_end_on_its_pages_and_scores_full_marks(shipped, client):
+    """On the real content: every question page of every shipped quiz renders, and right answers score 100%."""
+    from django.utils import timezone
+
+    from .attempt_helpers import right_answer, slots_of
+
+    student = factories.student()
+    client.force_login(student)
+    for quiz in Quiz.objects.order_by("pk"):
+        assert client.get(f"/quizzes/{quiz.slug}/").status_code == 200, quiz.slug
+        attempt = actions.start_attempt(quiz=quiz, user=student, now=timezone.now())
+        for slot in slots_of(attempt):
+            page = client.get(f"/attempts/{attempt.pk}/", {"q": slot.position})
+            assert page.status_code == 200, (quiz.slug, slot.question.generator_key)
+            actions.save_response(
+                attempt=attempt,
+                slot=slot,
+                answer=right_answer(slot),
+                now=timezone.now(),
+                certainty=3 if quiz.certainty_based else None,
+            )
+        assert client.get(f"/attempts/{attempt.pk}/summary/").status_code == 200
+        submitted = actions.submit_attempt(attempt=attempt, now=timezone.now())
+        assert submitted.percent == Decimal(100), quiz.slug
+        assert client.get(f"/attempts/{attempt.pk}/review/").status_code == 200, quiz.slug
