@@ -537,6 +537,27 @@ def save_response(*, attempt, answer, now, slot=None, question=None, certainty=N
 
 
 @transaction.atomic
+def move_past(*, attempt, slot, now):
+    """In a sequential quiz, go on from ``slot``: it closes, answered or skipped (Moodle's "no going back").
+
+    Answering a question closes the ones before it (``save_response``); moving past one closes it
+    too, so a student who answered or skipped it cannot come back to it by its address. The last
+    question stays open until the attempt is submitted. In a quiz with free navigation nothing changes.
+    """
+    attempt = _lock_attempt(attempt)
+    if not attempt.is_in_progress():
+        raise AttemptClosed(attempt=attempt)
+    if not attempt.quiz.is_sequential():
+        return attempt
+    last = AttemptQuestion.objects.filter(attempt=attempt).aggregate(last=Max("position"))["last"]
+    position = min(slot.position + 1, last)
+    if position > attempt.current_position:
+        attempt.current_position = position
+        attempt.save(update_fields=["current_position"])
+    return attempt
+
+
+@transaction.atomic
 def flag_question(*, attempt, now, slot=None, question=None, flagged=True):
     """Mark (or unmark) one question of an in-progress attempt to come back to."""
     attempt = _lock_attempt(attempt)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_detail, name="attempt-detail"),
     path("attempts/<int:pk>/questions/<int:position>/", views.attempt_answer, name="attempt-answer"),
     path("attempts/<int:pk>/questions/<int:position>/flag/", views.attempt_flag, name="attempt-flag"),
+    path("attempts/<int:pk>/questions/<int:position>/next/", views.attempt_next, name="attempt-next"),
     path("attempts/<int:pk>/summary/", views.attempt_summary, name="attempt-summary"),
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt-submit"),
     path("attempts/<int:pk>/review/", views.attempt_review, name="attempt-review"),

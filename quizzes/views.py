@@ -349,8 +349,28 @@ def attempt_answer(request, pk, position):
         return _refused_here(request, attempt, slot, now, form=form, error=error.message, status=error.http_status)
     if attempt.quiz.is_immediate():
         return _after_change(request, attempt, slot, now)  # its feedback, on the same screen
+    actions.move_past(attempt=attempt, slot=slot, now=now)  # "Save and next": in a sequential quiz it closes
     index = slots.index(slot)
     return _after_change(request, attempt, slot, now, go_to=slots[index + 1] if index + 1 < len(slots) else "summary")
+
+
+@never_cache
+@login_required
+@require_POST
+def attempt_next(request, pk, position):
+    """Go on from a question of a sequential quiz (``move_past``): it closes, answered or not."""
+    now = timezone.now()
+    attempt = _my_attempt(request, pk, now)
+    slots = list(attempt.slots.all())
+    try:
+        slot = _slot_at(slots, position)
+        actions.move_past(attempt=attempt, slot=slot, now=now)
+    except actions.AttemptError as error:
+        return _refusal(request, error, attempt=attempt)
+    index = slots.index(slot)
+    if index + 1 < len(slots):
+        return redirect(_question_url(attempt, slots[index + 1]))
+    return redirect("quizzes:attempt-summary", pk=attempt.pk)
 
 
 @never_cache

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from quizzes.models import Attempt, FeedbackMode, QuestionType, Quiz, QuizRule
+from quizzes.models import Attempt, FeedbackMode, Navigation, QuestionType, Quiz, QuizRule
 from sahel_learn.accounts.roles import STUDENTS
 from tests.factories import QuizFactory, QuizRuleFactory, student
 from tests.quizzes.attempt_helpers import right_answer, slots_of
@@ -61,8 +61,15 @@ def quizzes(site, django_db_blocker):
             certainty_based=True,
         )
         QuizRule.objects.create(quiz=sure, qtype=QuestionType.SINGLE, topic="leaders", count=3)
-        users = {name: student(username=name) for name in ("keyboard", "nojs", "certain")}
-        return {"tour": tour, "sure": sure, **users}
+        in_order = QuizFactory(
+            slug="in-order",
+            title="In order",
+            description="Two questions on the leaders, one after the other, with no going back.",
+            navigation=Navigation.SEQUENTIAL,
+        )
+        QuizRule.objects.create(quiz=in_order, qtype=QuestionType.SINGLE, topic="leaders", count=2)
+        users = {name: student(username=name) for name in ("keyboard", "nojs", "certain", "sequential")}
+        return {"tour": tour, "sure": sure, "in_order": in_order, **users}
 
 
 def _screenshot(page, name):
@@ -265,3 +272,18 @@ def test_answering_a_question_without_javascript(browse, quizzes):
     assert list(Quiz.objects.get(slug="sahel-tour").attempts.get(pk=attempt.pk).slots.filter(flagged=True)) == [
         attempt.slots.get(position=1)
     ]
+
+
+def test_a_sequential_quiz_moves_on_with_no_going_back(browse, quizzes):
+    page = browse.new_page()
+    _sign_in(page, "sequential", "/quizzes/in-order/")
+    page.get_by_role("button", name="Start the quiz").click()
+    attempt = Attempt.objects.get(user=quizzes["sequential"])
+    expect(page.locator("#progress-label")).to_contain_text("Question 1 of 2")
+    expect(page.get_by_role("link", name=re.compile("^Previous"))).to_have_count(0)
+    _accessible(browse, page, "sequential question")
+
+    page.get_by_role("button", name="Next, no going back Question 2").click()
+    expect(page.locator("#progress-label")).to_contain_text("Question 2 of 2")
+    page.goto(f"/attempts/{attempt.pk}/?q=1")
+    expect(page.get_by_text("This quiz goes in order: this question is closed.")).to_be_visible()

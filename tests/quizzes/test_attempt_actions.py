@@ -472,6 +472,29 @@ def test_sequential_navigation_closes_the_questions_before_the_last_one_answered
     assert Attempt.objects.get().current_position == 2
 
 
+def test_moving_past_a_question_of_a_sequential_quiz_closes_it_answered_or_skipped():
+    attempt = _start(navigation=Navigation.SEQUENTIAL)
+    first, second = slots_of(attempt)
+
+    actions.move_past(attempt=attempt, slot=first, now=NOW)  # skipped
+    _refused(attempt, actions.QuestionClosed, slot=first, answer=right_answer(first))
+    actions.move_past(attempt=attempt, slot=second, now=NOW)  # the last one stays open until submitted
+
+    assert Attempt.objects.get().current_position == 2
+    assert actions.save_response(attempt=attempt, slot=second, answer=right_answer(second), now=NOW).tries == 1
+
+
+def test_moving_past_changes_nothing_with_free_navigation_and_is_refused_once_submitted():
+    attempt = _start()
+    first, _second = slots_of(attempt)
+    actions.move_past(attempt=attempt, slot=first, now=NOW)
+    assert Attempt.objects.get().current_position == 0
+    assert actions.save_response(attempt=attempt, slot=first, answer=right_answer(first), now=NOW).tries == 1
+    actions.submit_attempt(attempt=attempt, now=NOW)
+    with pytest.raises(actions.AttemptClosed):
+        actions.move_past(attempt=attempt, slot=first, now=NOW)
+
+
 def test_immediate_feedback_without_retry_locks_an_answered_question():
     attempt = _start(feedback_mode=FeedbackMode.IMMEDIATE)
     slot = slots_of(attempt)[0]

@@ -549,6 +549,43 @@ def test_sequential_navigation_has_no_previous_and_closes_earlier_questions(clie
     assertContains(response, '<fieldset class="answer-fieldset" disabled>')
 
 
+def test_in_a_sequential_quiz_save_and_next_and_skipping_close_the_question_behind(client):
+    student = factories.student()
+    attempt = _start(_quiz(count=3, slug="seq", navigation=Navigation.SEQUENTIAL), student)
+    _signed_in(client, student)
+
+    page = client.get(f"/attempts/{attempt.pk}/?q=1")
+    assertContains(
+        page, f'<form method="post" action="/attempts/{attempt.pk}/questions/1/next/" class="card-step-form">'
+    )
+    assertNotContains(page, 'rel="next"')
+
+    response = client.post(f"/attempts/{attempt.pk}/questions/2/next/")  # skip the second question
+    assertRedirects(response, f"/attempts/{attempt.pk}/?q=3", fetch_redirect_response=False)
+    assert client.get(f"/attempts/{attempt.pk}/?q=2").context["current"].can_answer is False
+    assert client.get(f"/attempts/{attempt.pk}/?q=1").context["current"].can_answer is False
+
+    attempt.refresh_from_db()
+    assert attempt.current_position == 3
+    assertRedirects(
+        client.post(f"/attempts/{attempt.pk}/questions/3/next/"),
+        f"/attempts/{attempt.pk}/summary/",
+        fetch_redirect_response=False,
+    )
+    assert client.post(f"/attempts/{attempt.pk}/questions/9/next/").status_code == 404
+
+
+def test_in_a_sequential_quiz_an_answered_question_cannot_be_answered_again_from_its_address(client):
+    student = factories.student()
+    attempt = _start(_quiz(count=2, slug="seq2", navigation=Navigation.SEQUENTIAL), student)
+    first = slots_of(attempt)[0]
+    _signed_in(client, student)
+    data = _form_data(first, right_answer(first))
+
+    assertRedirects(client.post(f"/attempts/{attempt.pk}/questions/1/", data), f"/attempts/{attempt.pk}/?q=2")
+    assert client.post(f"/attempts/{attempt.pk}/questions/1/", data).status_code == 409
+
+
 def test_a_which_kind_question_shows_its_sentence_and_paragraph(client):
     student = factories.student()
     question = factories.question_of_each_type()["statement_kind"]
