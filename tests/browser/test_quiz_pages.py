@@ -68,7 +68,7 @@ def quizzes(site, django_db_blocker):
             navigation=Navigation.SEQUENTIAL,
         )
         QuizRule.objects.create(quiz=in_order, qtype=QuestionType.SINGLE, topic="leaders", count=2)
-        users = {name: student(username=name) for name in ("keyboard", "nojs", "certain", "sequential")}
+        users = {name: student(username=name) for name in ("keyboard", "nojs", "certain", "sequential", "flagger")}
         return {"tour": tour, "sure": sure, "in_order": in_order, **users}
 
 
@@ -287,3 +287,20 @@ def test_a_sequential_quiz_moves_on_with_no_going_back(browse, quizzes):
     expect(page.locator("#progress-label")).to_contain_text("Question 2 of 2")
     page.goto(f"/attempts/{attempt.pk}/?q=1")
     expect(page.get_by_text("This quiz goes in order: this question is closed.")).to_be_visible()
+
+
+def test_flagging_keeps_an_answer_picked_but_not_saved(browse, quizzes):
+    page = browse.new_page()
+    _sign_in(page, "flagger", "/quizzes/how-sure/")
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.locator("#progress-label")).to_contain_text("Question 1 of 3")
+    option = page.locator("[data-number-keys] input[type=radio]").first
+    option.check()
+
+    page.get_by_role("button", name="Flag to come back to").click()
+
+    expect(page.get_by_role("button", name="Flag to come back to")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#progress-label")).to_contain_text("1 flagged")
+    expect(page.locator("#question-map a[aria-current=step]")).to_have_class(re.compile("flagged"))
+    expect(option).to_be_checked()
+    expect(page.get_by_role("button", name="Flag to come back to")).to_be_focused()
