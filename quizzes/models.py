@@ -1899,7 +1899,7 @@ class ReviewStateQuerySet(models.QuerySet):
 
     def studyable(self, now):
         """Not suspended, not buried, of a question students may study."""
-        return self.filter(suspended=False, question__status=QuestionStatus.PUBLISHED).exclude(buried_until__gt=now)
+        return self.filter(suspended=False, question__in=Question.objects.usable()).exclude(buried_until__gt=now)
 
     def due(self, user, now):
         """The user's cards due at ``now``, oldest due first: one range scan of (user, due) where not suspended."""
