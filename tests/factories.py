@@ -11,6 +11,9 @@ from django.utils import timezone
 from briefings import models
 from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 
+# Every factory user's password.
+PASSWORD = "correct horse battery staple"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -19,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from briefings.actions import import_briefing
+from tests.factories import PASSWORD
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BROWSER_TESTS_DIR.parents[1]
@@ -251,6 +252,16 @@ class Browsing:
             return
         self.problems.append(f"{page.url}: console {message.type} ({location}): {message.text}")
 
+    def admin_page(self, username, **options):
+        """A new page signed in to the admin as ``username`` (a factory user: its password is the factories')."""
+        page = self.new_page(**options)
+        page.goto("/admin/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("#user-tools")).to_contain_text(username)
+        return page
+
     def assert_accessible(self, page, label=""):
         """axe-core on the page as it is now: zero violations."""
         if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -258,6 +269,18 @@ class Browsing:
         violations = page.evaluate(RUN_AXE)
         if violations:
             raise AssertionError(_describe_violations(page, label, violations))
+
+    def assert_accessible_light_and_dark(self, page, label=""):
+        """axe-core on the page in the light theme, then reloaded in the dark one.
+
+        Reloaded, because the admin's links fade their colour in (transition: color 0.15s): checked at
+        once after the switch, axe would measure a colour halfway between the themes.
+        """
+        self.assert_accessible(page, f"({label}, light)")
+        page.emulate_media(color_scheme="dark")
+        page.reload()
+        self.assert_accessible(page, f"({label}, dark)")
+        page.emulate_media(color_scheme="light")
 
     def assert_fits_width(self, page):
         """No horizontal page scrolling at the current viewport width."""

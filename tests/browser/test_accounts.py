@@ -5,11 +5,9 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from sahel_learn.accounts.roles import STUDENTS
-from tests.factories import student
+from tests.factories import PASSWORD, student
 
 from .conftest import DESKTOP, PHONE
-
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from briefings.models import Origin, Paragraph, Status
 from tests.factories import KeyFigureFactory, TimelineEventFactory, editor
 
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password
 LISTS = [
     "briefing",
     "section",
@@ -55,36 +54,18 @@ def proposals(site, django_db_blocker):
 
 @pytest.fixture
 def signed_in(browse, ed):
-    page = browse.new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_contain_text("ed")
-    return page
-
-
-def _assert_accessible_light_and_dark(browse, page, label):
-    """axe-core on the page in the light theme, then reloaded in the dark one.
-
-    Reloaded, because the admin's links fade their colour in (transition: color 0.15s): checked at once
-    after the switch, axe would measure a colour halfway between the themes.
-    """
-    browse.assert_accessible(page, f"({label}, light)")
-    page.emulate_media(color_scheme="dark")
-    page.reload()
-    browse.assert_accessible(page, f"({label}, dark)")
+    return browse.admin_page("ed")
 
 
 def test_admin_index_and_every_list(browse, signed_in):
     page = signed_in
-    _assert_accessible_light_and_dark(browse, page, "admin index")
+    browse.assert_accessible_light_and_dark(page, "admin index")
     page.emulate_media(color_scheme="light")
     for model in LISTS:
         response = page.goto(f"/admin/briefings/{model}/")
         assert response.status == 200, model
         expect(page.locator("#content h1")).to_be_visible()
-        _assert_accessible_light_and_dark(browse, page, f"admin {model} list")
+        browse.assert_accessible_light_and_dark(page, f"admin {model} list")
         page.emulate_media(color_scheme="light")
 
 
@@ -100,7 +81,7 @@ def test_admin_change_forms(browse, signed_in, path):
     page.goto(path)
     page.locator("#result_list tbody tr th a").first.click()
     expect(page.locator("#content h1")).to_be_visible()
-    _assert_accessible_light_and_dark(browse, page, f"change form from {path}")
+    browse.assert_accessible_light_and_dark(page, f"change form from {path}")
 
 
 @pytest.mark.parametrize("path", [f"/admin/briefings/{model}/add/" for model in ADD_FORMS])
@@ -109,7 +90,7 @@ def test_admin_add_forms(browse, signed_in, path):
     response = page.goto(path)
     assert response.status == 200, path
     expect(page.locator("#content h1")).to_be_visible()
-    _assert_accessible_light_and_dark(browse, page, f"add form {path}")
+    browse.assert_accessible_light_and_dark(page, f"add form {path}")
 
 
 def test_admin_history_page(browse, signed_in):
@@ -119,14 +100,14 @@ def test_admin_history_page(browse, signed_in):
     page.locator(".object-tools a.historylink").click()
     expect(page.locator("#content h1")).to_contain_text("Change history")
     expect(page.locator("#change-history + .paginator")).to_be_visible()
-    _assert_accessible_light_and_dark(browse, page, "leader history")
+    browse.assert_accessible_light_and_dark(page, "leader history")
 
 
 def test_admin_password_change(browse, signed_in):
     page = signed_in
     page.locator("#user-tools").get_by_role("link", name="Change password").click()
     expect(page.locator("#content h1")).to_have_text("Password change")
-    _assert_accessible_light_and_dark(browse, page, "password change")
+    browse.assert_accessible_light_and_dark(page, "password change")
 
 
 def test_single_choice_autocomplete_is_named_by_its_label_and_shows_its_choice(browse, signed_in):
@@ -187,7 +168,7 @@ def test_publishing_unedited_proposals_asks_for_a_confirmation(browse, signed_in
     page.get_by_role("button", name="Go", exact=True).click()
     expect(page.locator("#content h1")).to_have_text("Publish unedited proposals?")
     expect(page.locator("ul.unedited-proposals > li")).to_have_count(count)
-    _assert_accessible_light_and_dark(browse, page, "publish confirmation")
+    browse.assert_accessible_light_and_dark(page, "publish confirmation")
     page.emulate_media(color_scheme="light")
     page.get_by_role("button", name="Yes, publish").click()
     expect(page.locator(".messagelist")).to_contain_text("Published 2 key figures; 0 already published.")

@@ -7,8 +7,6 @@ from playwright.sync_api import expect
 from quizzes.models import QuestionType
 from tests.factories import editor, question_of_each_type
 
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password
-
 
 @pytest.fixture(scope="module")
 def bank(site, django_db_blocker):
@@ -20,32 +18,18 @@ def bank(site, django_db_blocker):
 
 @pytest.fixture
 def signed_in(browse, bank):
-    page = browse.new_page()
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("quinn")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_contain_text("quinn")
-    return page
-
-
-def _accessible_light_and_dark(browse, page, label):
-    browse.assert_accessible(page, f"({label}, light)")
-    page.emulate_media(color_scheme="dark")
-    page.reload()
-    browse.assert_accessible(page, f"({label}, dark)")
-    page.emulate_media(color_scheme="light")
+    return browse.admin_page("quinn")
 
 
 def test_question_list_add_form_and_history(browse, signed_in, bank):
     page = signed_in
     assert page.goto("/admin/quizzes/question/").status == 200
     expect(page.locator("#result_list tbody tr")).to_have_count(len(QuestionType.values))
-    _accessible_light_and_dark(browse, page, "question list")
+    browse.assert_accessible_light_and_dark(page, "question list")
     assert page.goto("/admin/quizzes/question/add/").status == 200
-    _accessible_light_and_dark(browse, page, "question add form")
+    browse.assert_accessible_light_and_dark(page, "question add form")
     assert page.goto(f"/admin/quizzes/question/{bank['single']}/history/").status == 200
-    _accessible_light_and_dark(browse, page, "question history")
+    browse.assert_accessible_light_and_dark(page, "question history")
 
 
 @pytest.mark.parametrize("qtype", QuestionType.values)
@@ -53,4 +37,4 @@ def test_question_change_form_with_its_preview(browse, signed_in, bank, qtype):
     page = signed_in
     assert page.goto(f"/admin/quizzes/question/{bank[qtype]}/change/").status == 200
     expect(page.locator(".question-preview h3")).to_be_visible()
-    _accessible_light_and_dark(browse, page, f"{qtype} question")
+    browse.assert_accessible_light_and_dark(page, f"{qtype} question")

@@ -11,7 +11,6 @@ from tests.factories import QuizQuestionFactory, editor, question_of_each_type
 
 from .conftest import DESKTOP, PHONE
 
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password
 QUIZZES = settings.BASE_DIR / "quizzes" / "content" / "quizzes.yaml"
 QUESTIONS = settings.BASE_DIR / "quizzes" / "content" / "questions.yaml"
 
@@ -30,21 +29,7 @@ def quizzes(site, django_db_blocker):
 
 
 def _signed_in(browse, viewport):
-    page = browse.new_page(viewport=viewport, phone=viewport == PHONE)
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("quinn")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_contain_text("quinn")
-    return page
-
-
-def _accessible_light_and_dark(browse, page, label):
-    browse.assert_accessible(page, f"({label}, light)")
-    page.emulate_media(color_scheme="dark")
-    page.reload()
-    browse.assert_accessible(page, f"({label}, dark)")
-    page.emulate_media(color_scheme="light")
+    return browse.admin_page("quinn", viewport=viewport, phone=viewport == PHONE)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -53,11 +38,11 @@ def test_quiz_list_and_add_form(browse, quizzes, viewport):
     assert page.goto("/admin/quizzes/quiz/").status == 200
     expect(page.locator("#result_list tbody tr")).to_have_count(12)
     browse.assert_fits_width(page)
-    _accessible_light_and_dark(browse, page, "quiz list")
+    browse.assert_accessible_light_and_dark(page, "quiz list")
     assert page.goto("/admin/quizzes/quiz/?availability=open").status == 200
     expect(page.locator("#result_list tbody tr")).to_have_count(12)
     assert page.goto("/admin/quizzes/quiz/add/").status == 200
-    _accessible_light_and_dark(browse, page, "quiz add form")
+    browse.assert_accessible_light_and_dark(page, "quiz add form")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -67,7 +52,7 @@ def test_quiz_change_form_with_its_inlines_and_draw_preview(browse, quizzes, vie
     assert page.goto(f"/admin/quizzes/quiz/{quizzes[quiz]}/change/").status == 200
     expect(page.locator(".draw-preview")).to_be_visible()
     browse.assert_fits_width(page)
-    _accessible_light_and_dark(browse, page, f"{quiz} quiz change form")
+    browse.assert_accessible_light_and_dark(page, f"{quiz} quiz change form")
     # A new row of each inline is named too (inlines.js copies the empty form).
     for group in ("#quiz_questions-group", "#rules-group"):
         page.locator(f"{group} .add-row a").click()

@@ -17,12 +17,11 @@ from playwright.sync_api import expect
 
 from quizzes.models import Attempt, FeedbackMode, Navigation, QuestionType, Quiz, QuizRule
 from sahel_learn.accounts.roles import STUDENTS
-from tests.factories import QuizFactory, QuizRuleFactory, student
+from tests.factories import PASSWORD, QuizFactory, QuizRuleFactory, student
 from tests.quizzes.attempt_helpers import right_answer, slots_of
 
 from .conftest import DESKTOP, PHONE
 
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password
 SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 TYPES = [
     QuestionType.SINGLE,

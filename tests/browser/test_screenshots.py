@@ -15,13 +15,12 @@ from playwright.sync_api import expect
 
 from quizzes.actions import import_quizzes, publish_reviewed_questions, save_response
 from quizzes.models import Attempt
-from tests.factories import editor, student, trainer
+from tests.factories import PASSWORD, editor, student, trainer
 from tests.quizzes.attempt_helpers import right_answer, slots_of
 
 from .conftest import DESKTOP, PHONE
 
 SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory's password
 
 PAGES = {
     "home": "/",
@@ -65,12 +64,7 @@ def edna(site, django_db_blocker):
 def test_readme_admin_screenshots(browse, edna):
     """The editors' view: an item with the paragraph it cites (the shipped pack leaves the importer nothing to propose)."""
     folder = Path(SCREENSHOTS_DIR)
-    page = browse.new_page(viewport=DESKTOP)
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("edna")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-tools")).to_contain_text("edna")
+    page = browse.admin_page("edna", viewport=DESKTOP)
     page.goto("/admin/briefings/keyfigure/?q=gold")
     page.locator("#result_list tbody tr a").first.click()
     expect(page.locator("h1")).to_be_visible()
@@ -131,11 +125,7 @@ def test_readme_screenshots_of_each_role(browse, shipped_quizzes, django_db_bloc
     _sign_in(page, "tomas")
     page.goto("/")
     _shoot(page, folder, "trainer-home-desktop")
-    page = browse.new_page(viewport=DESKTOP)
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("edwin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page = browse.admin_page("edwin", viewport=DESKTOP)
     page.goto("/admin/quizzes/question/?topic__exact=leaders")
     expect(page.locator("#result_list")).to_be_visible()
     _shoot(page, folder, "admin-questions-desktop")

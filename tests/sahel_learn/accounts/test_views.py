@@ -18,13 +18,13 @@ from quizzes import actions
 from quizzes.models import QuestionStatus, Topic
 from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 from tests import factories
+from tests.factories import PASSWORD
 
 from .backends import CountingHasher
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a new and long passphrase 42"
 COUNTING = "tests.sahel_learn.accounts.backends.CountingHasher"
 
