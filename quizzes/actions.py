@@ -38,11 +38,11 @@ from briefings.models import Briefing, Paragraph
 from briefings.parsing import BriefingFormatError
 
 from .generation import Content, build_questions
-from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, fold, parse_number, score
+from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, score
 from .models import (
-    CHOICE_TYPES,
     LEECH_LAPSES,
     AnswerOption,
+    AnswerShapeError,
     Attempt,
     AttemptOption,
     AttemptQuestion,
@@ -53,7 +53,6 @@ from .models import (
     Question,
     QuestionSource,
     QuestionStatus,
-    QuestionType,
     Quiz,
     QuizQuestion,
     QuizRule,
@@ -67,6 +66,7 @@ from .models import (
     TimeoutAction,
     as_decimal,
     quiz_fingerprint,
+    read_answer,
 )
 from .pack import read_quiz_file
 from .scheduling import Rating, outcomes
@@ -310,33 +310,7 @@ def _draw_questions(quiz):
 
 def _shown_options(quiz, question, options):
     """The (option, column) pairs of ``question`` in the order one attempt shows them (see AttemptOption)."""
-    options = sorted(options, key=lambda option: (option.position, option.pk))
-    qtype = question.qtype
-    if qtype in (QuestionType.NUMERIC, QuestionType.SHORT_ANSWER):
-        return []  # typed answers: the options are the answer key, never shown
-    if qtype == QuestionType.ORDERING:
-        # Always shuffled, and never shown in the right order.
-        order = list(options)
-        while len(order) > 1 and order == options:
-            _random.shuffle(order)
-        return [(option, AttemptOption.Column.ITEM) for option in order]
-    if qtype == QuestionType.MATCHING:
-        stems = [option for option in options if option.text]
-        if quiz.shuffle_options:
-            _random.shuffle(stems)
-        answers, seen = [], set()
-        for option in options:
-            if option.match not in seen:
-                seen.add(option.match)
-                answers.append(option)
-        # The right-hand column in alphabetical order: unrelated to which item it belongs to.
-        answers.sort(key=lambda option: fold(option.match))
-        return [(option, AttemptOption.Column.ITEM) for option in stems] + [
-            (option, AttemptOption.Column.MATCH) for option in answers
-        ]
-    if quiz.shuffle_options and qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        _random.shuffle(options)
-    return [(option, AttemptOption.Column.ITEM) for option in options]
+    return question.shown_order(options, shuffle=quiz.shuffle_options, rng=_random)
 
 
 @transaction.atomic
@@ -417,75 +391,20 @@ def _slot_for_answer(attempt, *, slot=None, question=None):
     return found
 
 
-def _ids(value):
-    """A list of whole numbers from the answer, or InvalidAnswer."""
-    if isinstance(value, str | bytes | dict) or not isinstance(value, list | tuple | set | frozenset):
-        raise InvalidAnswer(_("Give the options as a list of their ids."))
-    if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
-        raise InvalidAnswer(_("Option ids are whole numbers."))
-    return list(value)
-
-
 def _read_answer(slot, answer):
     """(grading response, ResponseChoice rows unsaved, typed fields) from the student's ``answer``.
 
-    Shapes by type: choices and ordering, a list of the ids the attempt shows; matching, a dict of
-    item id -> answer id (or None); numeric and short answer, the typed text.
+    The shapes by type are ``read_answer``'s (quizzes.models), with the ids this attempt shows.
     """
-    qtype = slot.question.qtype
-    items = {row.pk: row for row in slot.shown_options.all() if row.column == AttemptOption.Column.ITEM}
-    matches = {row.pk: row for row in slot.shown_options.all() if row.column == AttemptOption.Column.MATCH}
-    typed = {"text": "", "number": None, "unit": ""}
-    if qtype in CHOICE_TYPES or qtype == QuestionType.ORDERING:
-        ids = _ids(answer)
-        if not ids:
-            raise InvalidAnswer(_("Choose an option.") if qtype in CHOICE_TYPES else _("Put the items in order."))
-        if len(set(ids)) != len(ids):
-            raise InvalidAnswer(_("Each option may be given only once."))
-        if not set(ids) <= set(items):
-            raise InvalidAnswer(_("That option is not one of this question's options."))
-        response = [items[pk].option_id for pk in ids]
-        if qtype in CHOICE_TYPES:
-            response = frozenset(response)
-        choices = [ResponseChoice(item=items[pk], position=place) for place, pk in enumerate(ids, start=1)]
-        return response, choices, typed
-    if qtype == QuestionType.MATCHING:
-        if not isinstance(answer, dict) or not answer:
-            raise InvalidAnswer(_("Match each item to one answer."))
-        pairs = {}
-        for key, value in answer.items():
-            try:
-                item_id = int(key)
-            except (TypeError, ValueError):
-                raise InvalidAnswer(_("Item ids are whole numbers.")) from None
-            if item_id not in items:
-                raise InvalidAnswer(_("That item is not one of this question's items."))
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in matches):
-                raise InvalidAnswer(_("That answer is not one of this question's answers."))
-            pairs[item_id] = value
-        response = {items[pk].option_id: (matches[value].option_id if value else None) for pk, value in pairs.items()}
-        choices = [
-            ResponseChoice(item=items[pk], match=matches[value] if value else None, position=place)
-            for place, (pk, value) in enumerate(
-                sorted(pairs.items(), key=lambda pair: items[pair[0]].position), start=1
-            )
-        ]
-        return response, choices, typed
-    if not isinstance(answer, str) or not answer.strip():
-        raise InvalidAnswer(_("Type your answer."))
-    if len(answer) > Response._meta.get_field("text").max_length:
-        raise InvalidAnswer(_("That answer is too long."))
-    typed["text"] = answer.strip()
-    if qtype == QuestionType.NUMERIC:
-        try:
-            number = parse_number(answer)
-        except InvalidResponse:
-            raise InvalidAnswer(_("Type a number, for example 1,486 or 2.5 million.")) from None
-        if abs(number.value) >= Decimal(10) ** 17:
-            raise InvalidAnswer(_("That number is too large."))
-        typed["number"], typed["unit"] = number.value, number.unit[:40]
-        return number, [], typed
-    return answer, [], typed
+    try:
+        read = read_answer(slot, answer)
+    except AnswerShapeError as error:
+        raise InvalidAnswer(error.message) from None
+    choices = [
+        ResponseChoice(item=item, match=match, position=place)
+        for place, (item, match) in enumerate(read.pairs, start=1)
+    ]
+    return read.graded, choices, read.typed
 
 
 @transaction.atomic

@@ -4,7 +4,8 @@ that ``quizzes.actions.save_response`` takes (see ``_read_answer`` there for the
 The forms only check that the input is well formed and names options this attempt shows (its
 ``AttemptOption`` ids); whether the answer may be given, and how it scores, is the engine's to say.
 ``answer_form(slot, quiz, data)`` picks the form for the slot's question type; unbound, it shows the
-answer already given (or, for ordering, the items in the order the attempt shows them).
+answer already given (or, for ordering, the items in the order the attempt shows them). A study card
+(``quizzes.models.StudyCard``) is a slot too, with its own ids and no quiz.
 """
 
 from django import forms
@@ -19,12 +20,12 @@ NOT_AN_OPTION = _("That option is not one of this question's options.")
 class AnswerForm(forms.Form):
     """What every answer form has: the certainty (certainty-based quizzes only), and ``answer()``."""
 
-    def __init__(self, data=None, *, slot, quiz):
+    def __init__(self, data=None, *, slot, quiz=None):
         self.slot, self.quiz = slot, quiz
         self.response = slot.current_response()
         super().__init__(data)
         self.add_answer_fields()
-        if quiz.certainty_based:
+        if quiz is not None and quiz.certainty_based:
             self.fields["certainty"] = forms.TypedChoiceField(
                 label=_("How sure are you?"),
                 choices=CERTAINTY_CHOICES,
@@ -205,8 +206,9 @@ FORMS = {
 }
 
 
-def answer_form(slot, quiz, data=None):
-    """The answer form for ``slot`` (prefetched options and response), bound to ``data`` when given."""
+def answer_form(slot, quiz=None, data=None):
+    """The answer form for ``slot`` (an attempt's, with prefetched options and response, or a study
+    card, without a quiz), bound to ``data`` when given."""
     return FORMS[slot.question.qtype](data, slot=slot, quiz=quiz)
 
 

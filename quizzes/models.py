@@ -56,6 +56,7 @@ import datetime
 import functools
 import hashlib
 import json
+import random
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,7 +67,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +93,8 @@ from briefings.models import (
     TimelineEvent,
 )
 
-from .grading import OptionData, QuestionData, cbm_mark, fold, matching_option
+from . import grading
+from .grading import InvalidResponse, OptionData, QuestionData, cbm_mark, fold, matching_option, parse_number
 
 
 class QuestionType(models.TextChoices):
@@ -156,6 +158,18 @@ class QuestionQuerySet(models.QuerySet):
 
     def of_type(self, qtype):
         return self.filter(qtype=qtype)
+
+    def about_country(self, country):
+        """Questions made from ``country`` or from what is about it: its leaders, figures and actors,
+        and the events about it (the timeline's own rule, ``TimelineEvent.objects.about``)."""
+        about = (
+            Q(country=country)
+            | Q(leader__country=country)
+            | Q(key_figure__country=country)
+            | Q(actor__countries=country)
+            | Q(timeline_event__in=TimelineEvent.objects.about(country))
+        )
+        return self.filter(pk__in=QuestionSource.objects.filter(about).values("question"))
 
     def testing_kind(self, kind):
         return self.filter(kind=kind)
@@ -420,6 +434,40 @@ class Question(models.Model):
 
     def right_options(self):
         return [option for option in self.options.all() if option.is_correct]
+
+    def shown_order(self, options, *, shuffle, rng):
+        """The (option, column) pairs of this question in the order a student is shown them.
+
+        ``options`` are its ``AnswerOption`` rows; ``rng`` draws the order (an attempt's system
+        random, a study card's generator seeded by its review). Typed answers show nothing (their
+        options are the answer key); ordering items are always shuffled and never shown in the right
+        order; matching shows its items (shuffled if ``shuffle``) and, on the right, each distinct
+        answer once in alphabetical order, unrelated to the items; single and multiple answers are
+        shuffled if ``shuffle``; the rest keep their order.
+        """
+        options = sorted(options, key=lambda option: (option.position, option.pk))
+        item, match = AttemptOption.Column.ITEM, AttemptOption.Column.MATCH
+        if self.qtype in (QuestionType.NUMERIC, QuestionType.SHORT_ANSWER):
+            return []
+        if self.qtype == QuestionType.ORDERING:
+            order = list(options)
+            while len(order) > 1 and order == options:
+                rng.shuffle(order)
+            return [(option, item) for option in order]
+        if self.qtype == QuestionType.MATCHING:
+            stems = [option for option in options if option.text]
+            if shuffle:
+                rng.shuffle(stems)
+            answers, seen = [], set()
+            for option in options:
+                if option.match not in seen:
+                    seen.add(option.match)
+                    answers.append(option)
+            answers.sort(key=lambda option: fold(option.match))
+            return [(option, item) for option in stems] + [(option, match) for option in answers]
+        if shuffle and self.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            rng.shuffle(options)
+        return [(option, item) for option in options]
 
     def matches(self):
         """The right-hand side of a matching question: each distinct match, in option order."""
@@ -1499,7 +1547,130 @@ class Calibration:
         )
 
 
-class AttemptQuestion(models.Model):
+class AnswerShapeError(ValueError):
+    """An answer that is not an answer to the question as shown (an option it does not show, no choice)."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class ReadAnswer:
+    """An answer read against the ids a student was shown (``read_answer``)."""
+
+    graded: object  # the response as ``grading.score`` reads it
+    pairs: list  # (item row, match row or None) in the student's order
+    typed: dict  # text, number and unit of a typed answer
+
+
+def read_answer(shown, answer):
+    """Read ``answer`` against ``shown`` (an attempt's slot or a study card: ``question``, ``items()``,
+    ``match_choices()``, rows with ``pk``, ``option_id`` and ``position``), or raise AnswerShapeError.
+
+    Shapes by type: choices and ordering, a list of the ids shown; matching, a dict of item id ->
+    answer id (or None); numeric and short answer, the typed text.
+    """
+    qtype = shown.question.qtype
+    items = {row.pk: row for row in shown.items()}
+    matches = {row.pk: row for row in shown.match_choices()}
+    typed = {"text": "", "number": None, "unit": ""}
+    if qtype in CHOICE_TYPES or qtype == QuestionType.ORDERING:
+        ids = _answer_ids(answer)
+        if not ids:
+            raise AnswerShapeError(_("Choose an option.") if qtype in CHOICE_TYPES else _("Put the items in order."))
+        if len(set(ids)) != len(ids):
+            raise AnswerShapeError(_("Each option may be given only once."))
+        if not set(ids) <= set(items):
+            raise AnswerShapeError(_("That option is not one of this question's options."))
+        graded = [items[pk].option_id for pk in ids]
+        if qtype in CHOICE_TYPES:
+            graded = frozenset(graded)
+        return ReadAnswer(graded=graded, pairs=[(items[pk], None) for pk in ids], typed=typed)
+    if qtype == QuestionType.MATCHING:
+        if not isinstance(answer, dict) or not answer:
+            raise AnswerShapeError(_("Match each item to one answer."))
+        pairs = {}
+        for key, value in answer.items():
+            try:
+                item_id = int(key)
+            except (TypeError, ValueError):
+                raise AnswerShapeError(_("Item ids are whole numbers.")) from None
+            if item_id not in items:
+                raise AnswerShapeError(_("That item is not one of this question's items."))
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value not in matches):
+                raise AnswerShapeError(_("That answer is not one of this question's answers."))
+            pairs[item_id] = value
+        graded = {items[pk].option_id: (matches[value].option_id if value else None) for pk, value in pairs.items()}
+        ordered = sorted(pairs.items(), key=lambda pair: items[pair[0]].position)
+        return ReadAnswer(
+            graded=graded, pairs=[(items[pk], matches[value] if value else None) for pk, value in ordered], typed=typed
+        )
+    if not isinstance(answer, str) or not answer.strip():
+        raise AnswerShapeError(_("Type your answer."))
+    if len(answer) > Response._meta.get_field("text").max_length:
+        raise AnswerShapeError(_("That answer is too long."))
+    typed["text"] = answer.strip()
+    if qtype == QuestionType.NUMERIC:
+        try:
+            number = parse_number(answer)
+        except InvalidResponse:
+            raise AnswerShapeError(_("Type a number, for example 1,486 or 2.5 million.")) from None
+        if abs(number.value) >= Decimal(10) ** 17:
+            raise AnswerShapeError(_("That number is too large."))
+        typed["number"], typed["unit"] = number.value, number.unit[:40]
+        return ReadAnswer(graded=number, pairs=[], typed=typed)
+    return ReadAnswer(graded=answer, pairs=[], typed=typed)
+
+
+def _answer_ids(value):
+    """A list of whole numbers from the answer, or AnswerShapeError."""
+    if isinstance(value, str | bytes | dict) or not isinstance(value, list | tuple | set | frozenset):
+        raise AnswerShapeError(_("Give the options as a list of their ids."))
+    if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+        raise AnswerShapeError(_("Option ids are whole numbers."))
+    return list(value)
+
+
+class ShowsOptions:
+    """What a question shown with its own ids has (an attempt's slot, a study card): the right answer
+    and feedback in those ids. Subclasses give ``question``, ``items()`` and ``match_choices()``, rows
+    with ``pk`` and ``option`` (prefetched ``question.options``)."""
+
+    def right_answer(self):
+        """The right answer in the ids shown.
+
+        Choices: the right ids; ordering: the ids in the right order; matching: item id -> answer id;
+        numeric: value, tolerance and unit; short answer: the accepted answers.
+        """
+        qtype = self.question.qtype
+        items = self.items()
+        if qtype == QuestionType.ORDERING:
+            return [row.pk for row in sorted(items, key=lambda row: (row.option.position, row.option_id))]
+        if qtype == QuestionType.MATCHING:
+            by_match = {row.option.match: row.pk for row in self.match_choices()}
+            return {row.pk: by_match.get(row.option.match) for row in items}
+        if qtype == QuestionType.NUMERIC:
+            question = self.question
+            return {"value": question.numeric_answer, "tolerance": question.tolerance, "unit": question.unit}
+        if qtype == QuestionType.SHORT_ANSWER:
+            return [option.text for option in self.question.options.all() if option.is_correct]
+        return [row.pk for row in items if row.option.is_correct]
+
+    def question_feedback(self, chosen, text):
+        """The feedback of the options chosen (``AnswerOption`` rows) or of the typed ``text`` an editor foresaw."""
+        question = self.question
+        if question.qtype == QuestionType.SHORT_ANSWER:
+            option = matching_option(question.grading_data(), text)
+            by_id = {candidate.pk: candidate for candidate in question.options.all()}
+            found = by_id.get(option.id) if option is not None else None
+            return [found.feedback] if found is not None and found.feedback else []
+        if question.qtype in CHOICE_TYPES:
+            return [option.feedback for option in chosen if option.feedback]
+        return []
+
+
+class AttemptQuestion(ShowsOptions, models.Model):
     """A question drawn for an attempt (a slot), at its position in that attempt, worth its marks."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots", verbose_name=_("attempt"))
@@ -1571,41 +1742,14 @@ class AttemptQuestion(models.Model):
             citations=list(self.question.citations.all()) if seen.feedback else None,
         )
 
-    def right_answer(self):
-        """The right answer in the ids this attempt shows (prefetched ``shown_options__option`` and ``question__options``).
-
-        Choices: the right ids; ordering: the ids in the right order; matching: item id -> answer id;
-        numeric: value, tolerance and unit; short answer: the accepted answers.
-        """
-        qtype = self.question.qtype
-        items = self.items()
-        if qtype == QuestionType.ORDERING:
-            return [row.pk for row in sorted(items, key=lambda row: (row.option.position, row.option_id))]
-        if qtype == QuestionType.MATCHING:
-            by_match = {row.option.match: row.pk for row in self.match_choices()}
-            return {row.pk: by_match.get(row.option.match) for row in items}
-        if qtype == QuestionType.NUMERIC:
-            question = self.question
-            return {"value": question.numeric_answer, "tolerance": question.tolerance, "unit": question.unit}
-        if qtype == QuestionType.SHORT_ANSWER:
-            return [option.text for option in self.question.options.all() if option.is_correct]
-        return [row.pk for row in items if row.option.is_correct]
-
     def feedback(self):
         """The feedback of what the student chose (wrong options' feedback, a typed answer an editor foresaw)."""
         response = self.current_response()
         if response is None:
             return []
-        if self.question.qtype == QuestionType.SHORT_ANSWER:
-            option = matching_option(self.question.grading_data(), response.text)
-            by_id = {candidate.pk: candidate for candidate in self.question.options.all()}
-            found = by_id.get(option.id) if option is not None else None
-            return [found.feedback] if found is not None and found.feedback else []
-        if self.question.qtype in CHOICE_TYPES:
-            shown = {row.pk: row for row in self.shown_options.all()}
-            options = [shown[choice.item_id].option for choice in response.chosen() if choice.item_id in shown]
-            return [option.feedback for option in options if option.feedback]
-        return []
+        shown = {row.pk: row for row in self.shown_options.all()}
+        chosen = [shown[choice.item_id].option for choice in response.chosen() if choice.item_id in shown]
+        return self.question_feedback(chosen, response.text)
 
 
 class AttemptOption(models.Model):
@@ -2098,8 +2242,12 @@ class DeckKind(models.TextChoices):
     ALL = "all", _("The whole briefing")
     SECTION = "section", _("A section")
     TOPIC = "topic", _("A topic")
+    COUNTRY = "country", _("A country")
     QUIZ = "quiz", _("A quiz's questions")
     LEECHES = "leeches", _("My leeches")
+
+
+KEYED_DECKS = frozenset({DeckKind.SECTION, DeckKind.TOPIC, DeckKind.COUNTRY, DeckKind.QUIZ})
 
 
 class DeckError(ValueError):
@@ -2109,7 +2257,7 @@ class DeckError(ValueError):
 @dataclass(frozen=True)
 class Deck:
     """Which cards a study session draws from, named in URLs as ``all``, ``leeches``, ``section:<slug>``,
-    ``topic:<topic>`` or ``quiz:<slug>``."""
+    ``topic:<topic>``, ``country:<slug>`` or ``quiz:<slug>``."""
 
     kind: str = DeckKind.ALL
     key: str = ""
@@ -2117,7 +2265,7 @@ class Deck:
     @classmethod
     def parse(cls, value):
         kind, _sep, key = (value or DeckKind.ALL).partition(":")
-        if kind not in DeckKind.values or bool(key) != (kind in (DeckKind.SECTION, DeckKind.TOPIC, DeckKind.QUIZ)):
+        if kind not in DeckKind.values or bool(key) != (kind in KEYED_DECKS):
             raise DeckError(_("There is no deck “%(deck)s”.") % {"deck": value})
         if kind == DeckKind.TOPIC and key not in Topic.values:
             raise DeckError(_("There is no topic “%(topic)s”.") % {"topic": key})
@@ -2135,6 +2283,9 @@ class Deck:
             return usable.filter(sections__slug=self.key, sections__briefing=Briefing.objects.current())
         if self.kind == DeckKind.TOPIC:
             return usable.for_topic(self.key)
+        if self.kind == DeckKind.COUNTRY:
+            country = Country.objects.published().filter(slug=self.key).first()
+            return usable.about_country(country) if country else usable.none()
         if self.kind == DeckKind.QUIZ:
             quiz = Quiz.objects.published().filter(slug=self.key).first()
             return quiz.questions_it_may_hold() if quiz else usable.none()
@@ -2212,6 +2363,98 @@ class StudyQueue:
             reviews_done_today=done["seen"],
             next_due=next_due,
             limit_reached=limit_reached,
+        )
+
+
+@dataclass(frozen=True)
+class StudyOption:
+    """An option as a study card shows it; ``pk`` is its number on the card (1, 2, ...), which the
+    student answers with, so nothing in the page says which option is which in the database."""
+
+    pk: int
+    option: object  # the AnswerOption
+    column: str
+    position: int
+
+    @property
+    def option_id(self):
+        return self.option.pk
+
+    @property
+    def label(self):
+        return self.option.match if self.column == AttemptOption.Column.MATCH else self.option.label
+
+
+@dataclass(frozen=True)
+class StudyCheck:
+    """A study answer checked: its mark and, in the card's own ids, what was given and what is right."""
+
+    fraction: Fraction
+    pairs: list  # (item, match or None) rows chosen, as read_answer gives them
+    typed: dict
+    right: object  # ShowsOptions.right_answer()
+    feedback: list
+
+    @property
+    def outcome(self):
+        return "right" if self.fraction == 1 else "wrong" if self.fraction == 0 else "partly"
+
+    def suggested_rating(self):
+        """The rating the reveal pre-selects: Again for a wrong answer, Hard for a partly right one, else Good."""
+        return {"right": StudyRating.GOOD, "partly": StudyRating.HARD}.get(self.outcome, StudyRating.AGAIN)
+
+
+class StudyCard(ShowsOptions):
+    """A card as studied now: its question and options in an order seeded by the card's review (so
+    the page, the answer check and a replay all see the same order), and never its answer key until
+    ``check``. Every question type is answered first, then revealed."""
+
+    def __init__(self, state):
+        prefetch_related_objects(
+            [state],
+            "question__options",
+            Prefetch("question__citations", queryset=Paragraph.objects.select_related("section")),
+        )
+        self.state, self.question = state, state.question
+        rng = random.Random(f"{state.review_seed()}:options")  # noqa: S311 - an order to show, not a secret
+        shown = self.question.shown_order(self.question.options.all(), shuffle=True, rng=rng)
+        numbers = {}
+        self.rows = []
+        for option, column in shown:
+            numbers[column] = numbers.get(column, 0) + 1
+            self.rows.append(StudyOption(pk=numbers[column], option=option, column=column, position=numbers[column]))
+
+    @property
+    def version(self):
+        return self.state.version if self.state.pk else 0
+
+    def items(self):
+        return [row for row in self.rows if row.column == AttemptOption.Column.ITEM]
+
+    def match_choices(self):
+        return [row for row in self.rows if row.column == AttemptOption.Column.MATCH]
+
+    def current_response(self):
+        """The answer forms' previous answer: a study card has none."""
+        return None
+
+    def citations(self):
+        return list(self.question.citations.all())
+
+    def check(self, answer):
+        """Mark ``answer`` (``read_answer``'s shapes, in this card's ids), or raise AnswerShapeError."""
+        read = read_answer(self, answer)
+        try:
+            fraction = grading.score(self.question.grading_data(), read.graded)
+        except InvalidResponse as error:
+            raise AnswerShapeError(_(str(error))) from None  # noqa: INT001 - grading's messages
+        chosen = [item.option for item, _match in read.pairs]
+        return StudyCheck(
+            fraction=fraction,
+            pairs=read.pairs,
+            typed=read.typed,
+            right=self.right_answer(),
+            feedback=self.question_feedback(chosen, read.typed["text"]),
         )
 
 

@@ -166,11 +166,12 @@ def _given(slot, response):
     qtype = slot.question.qtype
     if qtype in (QuestionType.NUMERIC, QuestionType.SHORT_ANSWER):
         return [response.text]
-    shown = {row.pk: row for row in slot.shown_options.all()}
+    shown = {row.pk: row for row in slot.items()}
+    matches = {row.pk: row for row in slot.match_choices()}
     chosen = response.chosen()
     if qtype == QuestionType.MATCHING:
         return [
-            (shown[choice.item_id].label, shown[choice.match_id].label if choice.match_id else None)
+            (shown[choice.item_id].label, matches[choice.match_id].label if choice.match_id else None)
             for choice in chosen
         ]
     return [shown[choice.item_id].label for choice in chosen]
@@ -180,13 +181,14 @@ def _right(slot, right):
     if right is None:
         return None
     qtype = slot.question.qtype
-    shown = {row.pk: row for row in slot.shown_options.all()}
+    shown = {row.pk: row for row in slot.items()}
     if qtype == QuestionType.NUMERIC:
         return [right]
     if qtype == QuestionType.SHORT_ANSWER:
         return list(right)
     if qtype == QuestionType.MATCHING:
-        return [(shown[item].label, shown[match].label if match else None) for item, match in right.items()]
+        matches = {row.pk: row for row in slot.match_choices()}
+        return [(shown[item].label, matches[match].label if match else None) for item, match in right.items()]
     return [shown[pk].label for pk in right]
 
 
