@@ -223,3 +223,72 @@ class FlagForm(forms.Form):
             "invalid_choice": _("Say whether to flag the question (1) or not (0)."),
         },
     )
+
+
+# -- study ------------------------------------------------------------------------------------------------
+
+
+class StudyCardForm(forms.Form):
+    """Which card a study request is about, as it was shown: the question, the version and the deck."""
+
+    question = forms.IntegerField(
+        min_value=1,
+        error_messages={"required": _("Say which card this is."), "invalid": _("A card is named by a whole number.")},
+        widget=forms.HiddenInput,
+    )
+    version = forms.IntegerField(
+        min_value=0,
+        error_messages={
+            "required": _("Say which version of the card was shown."),
+            "invalid": _("A card's version is a whole number."),
+        },
+        widget=forms.HiddenInput,
+    )
+    deck = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+
+
+class StudyRatingForm(StudyCardForm):
+    """A rating of a card shown: Again (1) to Easy (4), once per ``request_key``."""
+
+    rating = forms.TypedChoiceField(
+        choices=[(1, _("Again")), (2, _("Hard")), (3, _("Good")), (4, _("Easy"))],
+        coerce=int,
+        error_messages={
+            "required": _("Rate the card: Again, Hard, Good or Easy."),
+            "invalid_choice": _("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)."),
+        },
+    )
+    request_key = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{8,64}$",
+        error_messages={
+            "required": _("The rating has no request key: load the card again."),
+            "invalid": _("The rating's request key is not one this site makes: load the card again."),
+        },
+        widget=forms.HiddenInput,
+    )
+    shown_at = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    # A card looked at for longer than this is counted as this long (the student left the page).
+    LONGEST_LOOK_MS = 60 * 60 * 1000
+
+    def duration_ms(self, now):
+        """How long the card was on screen, from when the server showed it; None when unknown."""
+        shown_at = self.cleaned_data.get("shown_at")
+        if shown_at is None:
+            return None
+        return max(0, min(int(now.timestamp() * 1000) - shown_at, self.LONGEST_LOOK_MS))
+
+
+class SuspendForm(forms.Form):
+    """Suspend a card (1) or unsuspend it (0)."""
+
+    suspended = forms.TypedChoiceField(
+        choices=[("1", _("Suspend")), ("0", _("Unsuspend"))],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": _("Say whether to suspend the card (1) or not (0)."),
+            "invalid_choice": _("Say whether to suspend the card (1) or not (0)."),
+        },
+    )
+    deck = forms.CharField(max_length=200, required=False)
+    back_to = forms.ChoiceField(choices=[("session", "session"), ("leeches", "leeches")], required=False)

@@ -2274,6 +2274,28 @@ class Deck:
     def __str__(self):
         return f"{self.kind}:{self.key}" if self.key else self.kind
 
+    def title(self):
+        """The deck's name as the pages show it (one query for a section, a country or a quiz)."""
+        from briefings.models import Briefing
+
+        if self.kind == DeckKind.TOPIC:
+            return format_lazy(_("Topic: {}"), Topic(self.key).label)
+        found = {
+            DeckKind.SECTION: lambda: Section.objects.filter(briefing=Briefing.objects.current(), slug=self.key),
+            DeckKind.COUNTRY: lambda: Country.objects.published().filter(slug=self.key),
+            DeckKind.QUIZ: lambda: Quiz.objects.published().filter(slug=self.key),
+        }.get(self.kind)
+        if found is not None:
+            row = found().first()
+            name = self.key if row is None else row.name if self.kind == DeckKind.COUNTRY else row.title
+            label = {
+                DeckKind.SECTION: _("Section: {}"),
+                DeckKind.COUNTRY: _("Country: {}"),
+                DeckKind.QUIZ: _("Quiz: {}"),
+            }
+            return format_lazy(label[self.kind], name)
+        return DeckKind(self.kind).label
+
     def questions(self, user):
         """The usable questions of this deck (for ``user``: the leeches are theirs)."""
         from briefings.models import Briefing

@@ -16,4 +16,12 @@ urlpatterns = [
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt-submit"),
     path("attempts/<int:pk>/review/", views.attempt_review, name="attempt-review"),
     path("help/scoring/", views.scoring_help, name="scoring-help"),
+    # -- study
+    path("study/", views.study_home, name="study-home"),
+    path("study/session/", views.study_session, name="study-session"),
+    path("study/session/reveal/", views.study_reveal, name="study-reveal"),
+    path("study/session/rate/", views.study_rate, name="study-rate"),
+    path("study/session/undo/", views.study_undo, name="study-undo"),
+    path("study/cards/<int:pk>/suspend/", views.study_suspend, name="study-suspend"),
+    path("study/leeches/", views.study_leeches, name="study-leeches"),
 ]

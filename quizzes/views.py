@@ -12,10 +12,12 @@ is what htmx swaps: previous/next and the answer and flag forms ask for it with 
 the same address as their ``href``/``action``; without JavaScript the forms post and redirect.
 """
 
+import uuid
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,23 +28,37 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from briefings.models import Briefing, Country, Paragraph, Section
 from sahel_learn.htmx import render_swappable
 
 from . import actions
-from .forms import FlagForm, answer_form
+from .forms import FlagForm, StudyCardForm, StudyRatingForm, SuspendForm, answer_form
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
     CBM_BEST_RANGE,
+    AnswerShapeError,
     Attempt,
     AttemptState,
+    Deck,
+    DeckError,
+    DeckKind,
     FeedbackMode,
     GradingMethod,
     Navigation,
+    Question,
     QuestionType,
     Quiz,
+    ReviewLog,
     ReviewMoment,
+    ReviewState,
+    StudyCard,
+    StudyQueue,
+    StudyRating,
+    StudySettings,
     TimeoutAction,
+    Topic,
 )
+from .scheduling import describe_interval
 
 PANEL = "question-panel"
 
@@ -471,3 +487,281 @@ def scoring_help(request):
         **RULE_CHOICES,
     }
     return render(request, "quizzes/scoring_help.html", context)
+
+
+# -- study ------------------------------------------------------------------------------------------------
+#
+# One card at a time from a deck (``?deck=``, as ``Deck.parse`` reads it). The card panel (``#study-card``)
+# is what htmx swaps: answering, showing the answer, rating, undoing and suspending post with ``hx-post`` to
+# the same address as the form's ``action``; without JavaScript each posts, and a rating, an undo or a
+# suspension redirects to the session. Nothing here schedules: ratings go through ``record_review`` and the
+# intervals shown are ``preview_ratings``'s, which are the ones a rating then gives.
+
+STUDY_PANEL = "study-card"
+
+
+def _study_deck(data):
+    """The deck named in ``data`` (GET or POST), or DeckError."""
+    return Deck.parse(data.get("deck") or DeckKind.ALL)
+
+
+def _session_url(deck):
+    return f"{reverse('quizzes:study-session')}?{urlencode({'deck': str(deck)})}"
+
+
+def _study_refused(request, message, status, *, deck=None):
+    """The session panel saying why a study request was refused, with its 4xx status; nothing was written."""
+    context = {"message": message, "status": status, "deck": deck, "session_url": _session_url(deck or Deck())}
+    return render_swappable(request, "quizzes/study_session.html", STUDY_PANEL, context, status=status)
+
+
+def _rating_choices(state, study_settings, now):
+    """The four ratings with the interval each would give, as ``preview_ratings`` computes them."""
+    previews = actions.preview_ratings(state=state, study_settings=study_settings, now=now)
+    return [
+        {
+            "rating": rating,
+            "label": rating.label,
+            "due": previews[int(rating)],
+            "interval": describe_interval(previews[int(rating)] - now),
+        }
+        for rating in StudyRating
+    ]
+
+
+def _last_rating(user):
+    """The user's last rating (what U undoes), with its card, or None."""
+    return ReviewLog.objects.of(user).select_related("question").order_by("-reviewed_at", "-pk").first()
+
+
+def _session_context(request, deck, now, *, card=None, form=None, check=None, error=None, revealed=False):
+    """What the session panel shows: where the student stands today and the card (as asked, or the next)."""
+    queue = StudyQueue.of(user=request.user, deck=deck, now=now)
+    if card is None and queue.card is not None:
+        card = StudyCard(queue.card)
+    context = {
+        "deck": deck,
+        "deck_title": deck.title(),
+        "queue": queue,
+        "left_today": queue.new_left + queue.learning + queue.review,
+        "card": card,
+        "form": form if form is not None or card is None else answer_form(card),
+        "check": check,
+        "error": error,
+        "revealed": revealed,
+        "types": QuestionType,
+        "shown_at": int(now.timestamp() * 1000),
+        "last_rating": _last_rating(request.user),
+        "session_url": _session_url(deck),
+    }
+    if card is None:
+        context["studied_before"] = ReviewState.objects.of(request.user).filter(reps__gt=0).exists()
+    if revealed and card is not None:
+        study_settings = StudySettings.objects.for_user(request.user)
+        context["ratings"] = _rating_choices(card.state, study_settings, now)
+        context["suggested"] = check.suggested_rating() if check is not None else StudyRating.GOOD
+        context["request_key"] = uuid.uuid4().hex
+        context["given"] = _study_given(card, check) if check is not None else None
+        context["right"] = _right(card, card.right_answer())
+        context["citations"] = card.citations()
+    return context
+
+
+def _study_given(card, check):
+    """The student's answer in words (matching: pairs), as the attempt review shows it."""
+    if card.question.qtype in (QuestionType.NUMERIC, QuestionType.SHORT_ANSWER):
+        return [check.typed["text"]]
+    if card.question.qtype == QuestionType.MATCHING:
+        return [(item.label, match.label if match is not None else None) for item, match in check.pairs]
+    return [item.label for item, _match in check.pairs]
+
+
+def _shown_card(request, form):
+    """The card a study form names, as it stands for this user (a new one unsaved), or a StudyError."""
+    question = Question.objects.usable().filter(pk=form.cleaned_data["question"]).first()
+    if question is None:
+        raise actions.CardNotStudyable()
+    state = ReviewState.objects.filter(user=request.user, question=question).select_related("question").first()
+    state = state or ReviewState(user=request.user, question=question, due=timezone.now())
+    if (state.version if state.pk else 0) != form.cleaned_data["version"]:
+        raise actions.StaleRating()
+    if state.suspended:
+        raise actions.CardSuspended()
+    return StudyCard(state)
+
+
+def _first_error(form):
+    return next(iter(form.errors.values()))[0]
+
+
+def _after_study_change(request, deck, now):
+    """After a rating, an undo or a suspension: the next card (htmx) or a redirect to the session."""
+    if not request.htmx:
+        return redirect(_session_url(deck))
+    response = render_swappable(
+        request, "quizzes/study_session.html", STUDY_PANEL, _session_context(request, deck, now)
+    )
+    return push_url(response, _session_url(deck))
+
+
+@never_cache
+@login_required
+@require_safe
+def study_home(request):
+    """The decks a student can study, made from the article's structure, and where they stand today."""
+    now = timezone.now()
+    usable = Question.objects.usable()
+    briefing = Briefing.objects.current()
+    sections = (
+        Section.objects.filter(briefing=briefing)
+        .body()
+        .annotate(cards=Count("questions", filter=Q(questions__in=usable), distinct=True))
+        .filter(cards__gt=0)
+        .order_by("number")
+        if briefing
+        else Section.objects.none()
+    )
+    topics = {row["topic"]: row["cards"] for row in usable.values("topic").annotate(cards=Count("pk")).order_by()}
+    context = {
+        "queue": StudyQueue.of(user=request.user, deck=Deck(), now=now),
+        "sections": sections,
+        "topics": [
+            (Deck(DeckKind.TOPIC, topic), label, topics[topic]) for topic, label in Topic.choices if topic in topics
+        ],
+        "countries": Country.objects.published().order_by("name"),
+        "quizzes": Quiz.objects.published().order_by("title", "pk"),
+        "leeches": ReviewState.objects.of(request.user).leeches().count(),
+        "total": sum(topics.values()),
+        "deck_kinds": DeckKind,
+    }
+    return render(request, "quizzes/study_home.html", context)
+
+
+@never_cache
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def study_session(request):
+    """The next card of a deck: its question to answer first (or reveal), and today's counts."""
+    try:
+        deck = _study_deck(request.GET)
+    except DeckError as error:
+        return _study_refused(request, str(error), 400)
+    context = _session_context(request, deck, timezone.now())
+    return render_swappable(request, "quizzes/study_session.html", STUDY_PANEL, context)
+
+
+@never_cache
+@login_required
+@require_POST
+def study_reveal(request):
+    """Check the answer given (or, asked to show it, just reveal): right or wrong, the explanation, the cited
+    paragraph and the four ratings with their intervals. Nothing is written."""
+    now = timezone.now()
+    card_form = StudyCardForm(request.POST)
+    try:
+        deck = _study_deck(request.POST)
+    except DeckError as error:
+        return _study_refused(request, str(error), 400)
+    if not card_form.is_valid():
+        return _study_refused(request, _first_error(card_form), 400, deck=deck)
+    try:
+        card = _shown_card(request, card_form)
+    except actions.StudyError as error:
+        return _study_refused(request, error.message, error.http_status, deck=deck)
+    check = None
+    if "show" not in request.POST:
+        form = answer_form(card, data=request.POST)
+        if not form.is_valid():
+            context = _session_context(request, deck, now, card=card, form=form, error=_first_error(form))
+            return render_swappable(request, "quizzes/study_session.html", STUDY_PANEL, context, status=400)
+        try:
+            check = card.check(form.answer())
+        except AnswerShapeError as error:
+            context = _session_context(request, deck, now, card=card, form=form, error=error.message)
+            return render_swappable(request, "quizzes/study_session.html", STUDY_PANEL, context, status=400)
+    context = _session_context(request, deck, now, card=card, check=check, revealed=True)
+    return render_swappable(request, "quizzes/study_session.html", STUDY_PANEL, context)
+
+
+@never_cache
+@login_required
+@require_POST
+def study_rate(request):
+    """Rate the card shown (``record_review``: once per request key; a stale card is refused), then the next."""
+    now = timezone.now()
+    form = StudyRatingForm(request.POST)
+    try:
+        deck = _study_deck(request.POST)
+    except DeckError as error:
+        return _study_refused(request, str(error), 400)
+    if not form.is_valid():
+        return _study_refused(request, _first_error(form), 400, deck=deck)
+    question = Question.objects.filter(pk=form.cleaned_data["question"]).first()
+    try:
+        if question is None:
+            raise actions.CardNotStudyable()
+        actions.record_review(
+            user=request.user,
+            question=question,
+            rating=form.cleaned_data["rating"],
+            now=now,
+            version=form.cleaned_data["version"],
+            request_key=form.cleaned_data["request_key"],
+            duration_ms=form.duration_ms(now),
+        )
+    except actions.StudyError as error:
+        return _study_refused(request, error.message, error.http_status, deck=deck)
+    return _after_study_change(request, deck, now)
+
+
+@never_cache
+@login_required
+@require_POST
+def study_undo(request):
+    """Take back the last rating (``undo_review``): its card exactly as before, its review gone."""
+    now = timezone.now()
+    try:
+        deck = _study_deck(request.POST)
+    except DeckError as error:
+        return _study_refused(request, str(error), 400)
+    try:
+        actions.undo_review(user=request.user, now=now)
+    except actions.StudyError as error:
+        return _study_refused(request, error.message, error.http_status, deck=deck)
+    return _after_study_change(request, deck, now)
+
+
+@never_cache
+@login_required
+@require_POST
+def study_suspend(request, pk):
+    """Suspend a card (it leaves study) or unsuspend it (a leech keeps its tag), then back where the student was."""
+    now = timezone.now()
+    form = SuspendForm(request.POST)
+    try:
+        deck = _study_deck(request.POST)
+    except DeckError as error:
+        return _study_refused(request, str(error), 400)
+    if not form.is_valid():
+        return _study_refused(request, _first_error(form), 400, deck=deck)
+    question = get_object_or_404(Question.objects.usable(), pk=pk)
+    actions.set_suspended(user=request.user, question=question, suspended=form.cleaned_data["suspended"], now=now)
+    if form.cleaned_data["back_to"] == "leeches":
+        return redirect("quizzes:study-leeches")
+    return _after_study_change(request, deck, now)
+
+
+@never_cache
+@login_required
+@require_safe
+def study_leeches(request):
+    """The student's leeches (8 lapses: tagged and suspended), each with its paragraph to read again."""
+    leeches = (
+        ReviewState.objects.of(request.user)
+        .leeches()
+        .select_related("question")
+        .prefetch_related(Prefetch("question__citations", queryset=Paragraph.objects.select_related("section")))
+        .order_by("-lapses", "question_id")
+    )
+    return render(request, "quizzes/study_leeches.html", {"leeches": leeches})
