@@ -20,10 +20,10 @@ NOT_AN_OPTION = _("That option is not one of this question's options.")
 class AnswerForm(forms.Form):
     """What every answer form has: the certainty (certainty-based quizzes only), and ``answer()``."""
 
-    def __init__(self, data=None, *, slot, quiz=None):
+    def __init__(self, data=None, *, slot, quiz=None, **kwargs):
         self.slot, self.quiz = slot, quiz
         self.response = slot.current_response()
-        super().__init__(data)
+        super().__init__(data, **kwargs)
         self.add_answer_fields()
         if quiz is not None and quiz.certainty_based:
             self.fields["certainty"] = forms.TypedChoiceField(
@@ -206,10 +206,10 @@ FORMS = {
 }
 
 
-def answer_form(slot, quiz=None, data=None):
+def answer_form(slot, quiz=None, data=None, **kwargs):
     """The answer form for ``slot`` (an attempt's, with prefetched options and response, or a study
     card, without a quiz), bound to ``data`` when given."""
-    return FORMS[slot.question.qtype](data, slot=slot, quiz=quiz)
+    return FORMS[slot.question.qtype](data, slot=slot, quiz=quiz, **kwargs)
 
 
 class FlagForm(forms.Form):

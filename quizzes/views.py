@@ -545,7 +545,7 @@ def _session_context(request, deck, now, *, card=None, form=None, check=None, er
         "queue": queue,
         "left_today": queue.new_left + queue.learning + queue.review,
         "card": card,
-        "form": form if form is not None or card is None else answer_form(card),
+        "form": form if form is not None or card is None else _study_form(card),
         "check": check,
         "error": error,
         "revealed": revealed,
@@ -565,6 +565,11 @@ def _session_context(request, deck, now, *, card=None, form=None, check=None, er
         context["right"] = _right(card, card.right_answer())
         context["citations"] = card.citations()
     return context
+
+
+def _study_form(card, data=None):
+    """The card's answer form; its ids name the card, so no two cards swapped in one after the other share one."""
+    return answer_form(card, data=data, auto_id=f"card-{card.question.pk}-{card.version}-%s")
 
 
 def _study_given(card, check):
@@ -671,7 +676,7 @@ def study_reveal(request):
         return _study_refused(request, error.message, error.http_status, deck=deck)
     check = None
     if "show" not in request.POST:
-        form = answer_form(card, data=request.POST)
+        form = _study_form(card, data=request.POST)
         if not form.is_valid():
             context = _session_context(request, deck, now, card=card, form=form, error=_first_error(form))
             return render_swappable(request, "quizzes/study_session.html", STUDY_PANEL, context, status=400)

@@ -44,13 +44,14 @@ def role_home(user, now=None):
 
     A student's has ``quizzes``: the open published quizzes they may still take (``Quiz.objects.to_take_by``),
     the one in progress first, each as ``{"quiz", "attempts_left" (None: unlimited), "in_progress"}``;
-    their attempts whose time is over are closed first, as everywhere before attempts are read.
+    their attempts whose time is over are closed first, as everywhere before attempts are read. And
+    ``study``: where they stand today in the whole briefing's deck (``StudyQueue``).
     """
     from django.db.models import Count
     from django.utils import timezone
 
     from quizzes.actions import finish_overdue_attempts
-    from quizzes.models import Attempt, Question, Quiz, Topic
+    from quizzes.models import Attempt, Deck, Question, Quiz, StudyQueue, Topic
 
     role = role_of(user)
     if role is None:
@@ -67,6 +68,7 @@ def role_home(user, now=None):
             }
             for quiz in Quiz.objects.to_take_by(user, now)
         ]
+        home["study"] = StudyQueue.of(user=user, deck=Deck(), now=now)
     elif role == EDITORS:
         home["needs_review"] = Question.objects.needs_review().count()
     elif role == TRAINERS:

@@ -36,7 +36,7 @@
       const button = rating.querySelector(`[data-rating-key="${key}"]`);
       if (button) {
         event.preventDefault();
-        rating.requestSubmit(button);
+        button.click(); // a click, so htmx sends the button's rating (requestSubmit's submitter it does not)
       }
       return;
     }
@@ -44,7 +44,7 @@
       const suggested = rating.querySelector("[data-study-suggested]");
       if (suggested) {
         event.preventDefault();
-        rating.requestSubmit(suggested);
+        suggested.click();
       }
       return;
     }
@@ -53,7 +53,7 @@
       const show = answer.querySelector("[data-study-show]");
       if (show) {
         event.preventDefault();
-        answer.requestSubmit(show);
+        show.click();
       }
       return;
     }

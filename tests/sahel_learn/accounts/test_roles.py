@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from quizzes import actions
-from quizzes.models import AttemptState, QuizStatus, TimeoutAction
+from quizzes.models import AttemptState, Question, QuizStatus, TimeoutAction
 from sahel_learn.accounts.roles import STUDENTS, role_home
 from tests import factories
 
@@ -41,6 +41,10 @@ def test_a_student_s_home_lists_the_open_quizzes_they_can_still_take_the_one_in_
 
     home = role_home(student, NOW)
 
+    study = home.pop("study")
+    # Every published question is a new card, none studied yet.
+    assert study.new_left == Question.objects.usable().count() == 8
+    assert (study.learning, study.review, study.done_today) == (0, 0, 0)
     assert home == {
         "role": STUDENTS,
         "label": "Student",
@@ -77,9 +81,25 @@ def test_a_student_s_home_takes_a_fixed_number_of_queries(django_assert_num_quer
             actions.start_attempt(quiz=_quiz(f"Going {number}"), user=student, now=NOW - DAY)
 
     add_quizzes(1)
-    # The role, whether any attempt of theirs is overdue (none), the quizzes.
-    with django_assert_num_queries(3) as one:
+    role_home(student, NOW)  # the first visit makes the student's study settings
+    # The role, whether any attempt of theirs is overdue (none), the quizzes; then today's study
+    # (settings and steps, today's reviews, learning, reviews and new cards counted, the next card).
+    with django_assert_num_queries(12) as one:
         assert len(role_home(student, NOW)["quizzes"]) == 2
     add_quizzes(3)
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(role_home(student, NOW)["quizzes"]) == 8
+
+
+def test_a_student_s_home_shows_today_s_study_and_a_start_button(client):
+    student = factories.student()
+    question = factories.QuestionFactory()
+    factories.AnswerOptionFactory(question=question, text="Zinder", is_correct=True)
+    factories.ReviewStateFactory(user=student, question=question, reps=3, state=2, due=NOW - DAY)
+    client.force_login(student)
+    response = client.get("/")
+    study = response.context["role_home"]["study"]
+    assert (study.review, study.new_left) == (1, 0)
+    html = response.content.decode()
+    assert "1 card to review, 0 new cards." in html
+    assert 'href="/study/session/?deck=all">Start studying</a>' in html
