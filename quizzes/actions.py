@@ -61,8 +61,11 @@ from .models import (
     ReviewFlag,
     ReviewLog,
     ReviewState,
+    StepKind,
+    StudyCard,
     StudyRating,
     StudySettings,
+    StudyStep,
     TimeoutAction,
     as_decimal,
     quiz_fingerprint,
@@ -1029,6 +1032,25 @@ def set_suspended(*, user, question, suspended, now):
     return state
 
 
+def card_shown(*, user, question, version, now):
+    """The card ``user`` was shown of ``question`` at ``version``, as a ``StudyCard`` to check an answer
+    against (the same options in the same order). Refused as rating it would be: CardNotStudyable (not
+    a usable question), CardSuspended, StaleRating (changed since it was shown). Writes nothing."""
+    found = Question.objects.usable().filter(pk=question.pk).first()
+    if found is None:
+        raise CardNotStudyable()
+    state = ReviewState.objects.filter(user=user, question=found).first() or ReviewState(
+        user=user, question=found, due=now
+    )
+    state.question = found
+    card = StudyCard(state)
+    if card.version != version:
+        raise StaleRating()
+    if state.suspended:
+        raise CardSuspended()
+    return card
+
+
 # -- the shipped quizzes ------------------------------------------------------------------------------
 
 
@@ -1238,3 +1260,33 @@ def optimize_parameters(*, user, now):
         [ParameterValue(parameter_set=parameter_set, index=index, value=value) for index, value in enumerate(fitted)]
     )
     return parameter_set
+
+
+# Settings a student changes (``StudySettingsForm``'s model fields), besides the steps.
+STUDY_SETTINGS_FIELDS = (
+    "desired_retention",
+    "new_cards_per_day",
+    "max_reviews_per_day",
+    "time_zone",
+    "day_starts_at",
+    "spread_due_dates",
+)
+
+
+@transaction.atomic
+def update_study_settings(*, user, data):
+    """Save a student's study settings: ``data`` is ``StudySettingsForm.cleaned_data`` (its steps as
+    tuples of minutes). The steps become StudyStep rows, the old ones replaced. Returns the settings."""
+    study_settings = StudySettings.objects.for_user(user)
+    study_settings = StudySettings.objects.select_for_update().get(pk=study_settings.pk)
+    for name in STUDY_SETTINGS_FIELDS:
+        setattr(study_settings, name, data[name])
+    study_settings.full_clean()
+    study_settings.save()
+    study_settings.steps.all().delete()
+    StudyStep.objects.bulk_create(
+        StudyStep(settings=study_settings, kind=kind, position=position, minutes=minutes)
+        for kind, name in ((StepKind.LEARNING, "learning_steps"), (StepKind.RELEARNING, "relearning_steps"))
+        for position, minutes in enumerate(data[name], start=1)
+    )
+    return StudySettings.objects.for_user(user)

@@ -8,11 +8,16 @@ answer already given (or, for ordering, the items in the order the attempt shows
 (``quizzes.models.StudyCard``) is a slot too, with its own ids and no quiz.
 """
 
+import functools
+from zoneinfo import available_timezones
+
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import CERTAINTY_CHOICES, QuestionType
+from .models import CERTAINTY_CHOICES, QuestionType, StepKind, StudySettings, StudyStep
+from .steps import StepsError, format_steps, parse_steps
 
 NOT_AN_OPTION = _("That option is not one of this question's options.")
 
@@ -292,3 +297,82 @@ class SuspendForm(forms.Form):
     )
     deck = forms.CharField(max_length=200, required=False)
     back_to = forms.ChoiceField(choices=[("session", "session"), ("leeches", "leeches")], required=False)
+
+
+# -- study settings ---------------------------------------------------------------------------------
+
+
+def _step_limit():
+    """The longest step a StudyStep row takes, in minutes (its field's own maximum)."""
+    field = StudyStep._meta.get_field("minutes")
+    return min(validator.limit_value for validator in field.validators if isinstance(validator, MaxValueValidator))
+
+
+@functools.cache
+def time_zone_choices():
+    return [(zone, zone) for zone in ["UTC", *sorted(zone for zone in available_timezones() if zone != "UTC")]]
+
+
+class StudySettingsForm(forms.ModelForm):
+    """A student's study settings, the page's and the API's (``PUT /api/v1/study/settings/``) one check.
+
+    The steps are written as in Anki (``quizzes.steps``: "1m 10m", "1 10", "1h 1d") and cleaned into
+    tuples of minutes; the retention's range and the time zone are the model's rules (its validators
+    and ``clean``). Saving is ``actions.update_study_settings``, with ``cleaned_data``.
+    """
+
+    learning_steps = forms.CharField(
+        label=_("Learning steps"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "When a new card comes back while you learn it, as in Anki: “1m 10m” is after 1 minute, then after "
+            "10 minutes. Write minutes (“10” or “10m”), hours (“1h”) or days (“1d”); leave empty for none."
+        ),
+    )
+    relearning_steps = forms.CharField(
+        label=_("Relearning steps"),
+        required=False,
+        max_length=200,
+        help_text=_("The same for a card you forgot: “10m” shows it again after 10 minutes."),
+    )
+
+    class Meta:
+        model = StudySettings
+        fields = [
+            "desired_retention",
+            "new_cards_per_day",
+            "max_reviews_per_day",
+            "learning_steps",
+            "relearning_steps",
+            "time_zone",
+            "day_starts_at",
+            "spread_due_dates",
+        ]
+        widgets = {
+            "desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
+            "time_zone": forms.Select(choices=time_zone_choices),
+        }
+        help_texts = {
+            "new_cards_per_day": _("How many cards you have never studied come each day (Anki's default: 20)."),
+            "max_reviews_per_day": _("Reviews stop for the day once you have done this many (Anki's default: 200)."),
+            "time_zone": _("Your study day begins in this time zone."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name, kind in (("learning_steps", StepKind.LEARNING), ("relearning_steps", StepKind.RELEARNING)):
+                self.initial[name] = format_steps(self.instance.step_minutes(kind))
+
+    def _clean_steps(self, name):
+        try:
+            return parse_steps(self.cleaned_data[name], maximum=_step_limit())
+        except StepsError as error:
+            raise forms.ValidationError(error.message, code="invalid_steps") from None
+
+    def clean_learning_steps(self):
+        return self._clean_steps("learning_steps")
+
+    def clean_relearning_steps(self):
+        return self._clean_steps("relearning_steps")

@@ -10,6 +10,8 @@ The answer key reaches a student only as the quiz's review options allow (``Atte
 The viewsets prefetch everything read here: serializers never query.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,11 +22,17 @@ from briefings.serializers import CitationSerializer
 from .models import (
     CERTAINTY_CHOICES,
     Attempt,
+    CardState,
+    ParameterSet,
     Question,
     QuestionType,
     Quiz,
     Response,
+    ReviewLog,
+    StepKind,
+    StudyRating,
 )
+from .scheduling import describe_interval
 
 # -- the question bank ----------------------------------------------------------------------------
 
@@ -464,3 +472,264 @@ class AttemptErrorSerializer(serializers.Serializer):
     attempt = serializers.IntegerField(
         required=False, help_text=_("The attempt concerned, such as the one in progress to continue.")
     )
+
+
+# -- study ------------------------------------------------------------------------------------------------
+#
+# A study card never carries its answer key: no right flag, no numeric answer, no explanation and no
+# cited paragraph until the answer is checked (``StudyCheckResultSerializer``). Its options carry the
+# card's own numbers (1, 2, ...), in the order seeded by its review.
+
+
+class StudyOptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", help_text=_("The option's number on this card: answer with it."))
+    label = serializers.CharField()
+
+
+class RatingPreviewSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=StudyRating.choices)
+    label = serializers.CharField(help_text=_("Again, Hard, Good or Easy."))
+    due = serializers.DateTimeField(help_text=_("When the card comes back if you give this rating now."))
+    interval = serializers.CharField(help_text=_("The same, as a button shows it: “10 min”, “3 d”."))
+
+
+def rating_previews(previews, now):
+    """The four rating buttons from ``actions.preview_ratings``' {rating: due}: rating, label, due, interval."""
+    return [
+        {
+            "rating": rating,
+            "label": str(StudyRating(rating).label),
+            "due": due,
+            "interval": describe_interval(due - now),
+        }
+        for rating, due in sorted(previews.items())
+    ]
+
+
+class StudyCardSerializer(serializers.Serializer):
+    """A card as it is shown before its answer: a ``StudyCard``, with ``previews`` (the four ratings'
+    ``rating_previews``) in the context. The pages and the API show these same fields."""
+
+    question = serializers.IntegerField(source="question.pk", help_text=_("The question's id: check and rate it."))
+    version = serializers.IntegerField(help_text=_("The card's version: send it back with the check and the rating."))
+    qtype = serializers.ChoiceField(source="question.qtype", choices=QuestionType.choices)
+    prompt = serializers.CharField(source="question.prompt")
+    statement = serializers.CharField(source="question.statement", help_text=_("Which-kind questions: the sentence."))
+    unit = serializers.CharField(source="question.unit", help_text=_("Numeric questions: the unit expected."))
+    is_new = serializers.BooleanField(source="state.is_new", help_text=_("Never studied before."))
+    options = StudyOptionSerializer(source="items", many=True, help_text=_("Choices, or the items to order or match."))
+    matches = StudyOptionSerializer(
+        source="match_choices", many=True, help_text=_("Matching questions: the answers to match items to.")
+    )
+    ratings = serializers.SerializerMethodField(help_text=_("Again, Hard, Good and Easy: what each would give now."))
+
+    @extend_schema_field(RatingPreviewSerializer(many=True))
+    def get_ratings(self, card):
+        return RatingPreviewSerializer(self.context["previews"], many=True).data
+
+
+class StudyCountsSerializer(serializers.Serializer):
+    new = serializers.IntegerField(help_text=_("New cards left today."))
+    learning = serializers.IntegerField(help_text=_("Cards in (re)learning due now."))
+    review = serializers.IntegerField(help_text=_("Reviews left today."))
+    done_today = serializers.IntegerField(help_text=_("Ratings given this study day."))
+
+
+class StudyNextSerializer(serializers.Serializer):
+    """``GET /api/v1/study/next/``: where the student stands in the deck, and the card to study next."""
+
+    deck = serializers.CharField(help_text=_("The deck, as named in the request: “all”, “section:<slug>”…"))
+    card = serializers.SerializerMethodField(help_text=_("The next card, without its answer; null when none is due."))
+    counts = StudyCountsSerializer()
+    next_due = serializers.DateTimeField(
+        allow_null=True, help_text=_("With nothing left today: when the deck's next card comes due.")
+    )
+    limit_reached = serializers.BooleanField(help_text=_("Nothing shown because a daily limit is reached."))
+
+    @extend_schema_field(StudyCardSerializer(allow_null=True))
+    def get_card(self, queue):
+        card = queue["card"]
+        return StudyCardSerializer(card, context=self.context).data if card is not None else None
+
+
+class StudyCheckSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/study/check/``."""
+
+    question = serializers.IntegerField(help_text=_("The card's question id, as ``next`` gave it."))
+    version = serializers.IntegerField(min_value=0, help_text=_("The card's version, as ``next`` gave it."))
+    answer = AnswerField(
+        help_text=_(
+            "In the card's own numbers: choices, the list of the chosen options; ordering, every item in your "
+            "order; matching, an object from each item to the chosen answer (or null); numeric and short "
+            "answer, the text typed."
+        )
+    )
+
+
+class StudyCheckResultSerializer(serializers.Serializer):
+    """An answer checked: how it went, the right answer in the card's numbers, and what to read."""
+
+    fraction = serializers.DecimalField(max_digits=7, decimal_places=6, help_text=_("The share right, 0 to 1."))
+    outcome = serializers.ChoiceField(choices=["right", "partly", "wrong"])
+    right_answer = serializers.JSONField(help_text=_("The same shape as the answer (numeric: value, tolerance, unit)."))
+    feedback = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.CharField()
+    citations = CitationSerializer(many=True, help_text=_("The paragraphs of the article the card tests."))
+    suggested_rating = serializers.ChoiceField(
+        choices=StudyRating.choices, help_text=_("The rating to pre-select: Again when wrong, Hard when partly right.")
+    )
+
+
+def study_check_result(card, check):
+    """``StudyCheckResultSerializer``'s fields of an answer checked (``StudyCard.check``)."""
+    right = check.right
+    if isinstance(right, dict) and card.question.qtype == QuestionType.MATCHING:
+        right = {str(key): value for key, value in right.items()}
+    if isinstance(right, dict) and card.question.qtype == QuestionType.NUMERIC:
+        right = {key: str(value) if key != "unit" else value for key, value in right.items()}
+    return {
+        "fraction": Decimal(check.fraction.numerator) / Decimal(check.fraction.denominator),
+        "outcome": check.outcome,
+        "right_answer": right,
+        "feedback": check.feedback,
+        "explanation": card.question.explanation,
+        "citations": card.citations(),
+        "suggested_rating": int(check.suggested_rating()),
+    }
+
+
+class StudyRatingSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/study/reviews/``."""
+
+    question = serializers.IntegerField(help_text=_("The card's question id."))
+    version = serializers.IntegerField(min_value=0, help_text=_("The card's version when it was shown."))
+    rating = serializers.ChoiceField(choices=StudyRating.choices, help_text=_("1 Again, 2 Hard, 3 Good, 4 Easy."))
+    request_key = serializers.CharField(
+        max_length=64,
+        help_text=_("Any text unique to this rating (a UUID): sent again, the rating is recorded once."),
+    )
+    duration_ms = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=24 * 60 * 60 * 1000,
+        help_text=_("How long the card took, in milliseconds."),
+    )
+
+
+class CardSnapshotSerializer(serializers.Serializer):
+    """A card's scheduling fields at one moment (py-fsrs's card, and the counts Anki keeps)."""
+
+    state = serializers.ChoiceField(choices=CardState.choices)
+    step = serializers.IntegerField(allow_null=True, help_text=_("The (re)learning step; null in review."))
+    stability = serializers.FloatField(allow_null=True, help_text=_("In days."))
+    difficulty = serializers.FloatField(allow_null=True, help_text=_("1 (easy) to 10 (hard)."))
+    due = serializers.DateTimeField()
+    last_review = serializers.DateTimeField(allow_null=True)
+    reps = serializers.IntegerField()
+    lapses = serializers.IntegerField()
+    suspended = serializers.BooleanField()
+    is_leech = serializers.BooleanField()
+
+
+class ReviewStateSerializer(CardSnapshotSerializer):
+    """One of your cards as it stands now."""
+
+    question = serializers.IntegerField(source="question_id")
+    version = serializers.IntegerField(help_text=_("Goes up with every change: send it with the next rating."))
+
+
+class ReviewLogSerializer(serializers.ModelSerializer):
+    """One rating: when, how, and the card before and after it."""
+
+    question = serializers.IntegerField(source="question_id")
+    before = CardSnapshotSerializer()
+    after = CardSnapshotSerializer()
+
+    class Meta:
+        model = ReviewLog
+        fields = [
+            "id",
+            "question",
+            "rating",
+            "reviewed_at",
+            "duration_ms",
+            "parameters_version",
+            "request_key",
+            "before",
+            "after",
+        ]
+
+
+class RatedCardSerializer(serializers.Serializer):
+    """A rating recorded (``actions.RatedCard``)."""
+
+    review = ReviewLogSerializer(source="log")
+    state = ReviewStateSerializer()
+
+
+class UndoneSerializer(serializers.Serializer):
+    state = ReviewStateSerializer(help_text=_("The card rated last, exactly as it was before that rating."))
+
+
+class StudySettingsSerializer(serializers.Serializer):
+    """Your study settings. ``PUT`` takes them all and checks them as the settings page does
+    (``StudySettingsForm``): the errors are keyed by field, with the page's messages."""
+
+    desired_retention = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        help_text=_("The share of cards you want to still remember when due: 0.70-0.97."),
+    )
+    new_cards_per_day = serializers.IntegerField(min_value=0, max_value=9999)
+    max_reviews_per_day = serializers.IntegerField(min_value=0, max_value=9999)
+    learning_steps = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), help_text=_("In minutes, such as [1, 10].")
+    )
+    relearning_steps = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), help_text=_("In minutes, such as [10].")
+    )
+    time_zone = serializers.CharField(help_text=_("An IANA time zone, such as “Africa/Bamako”."))
+    day_starts_at = serializers.IntegerField(min_value=0, max_value=23, help_text=_("The hour a study day begins."))
+    spread_due_dates = serializers.BooleanField(help_text=_("Spread due dates so that no day piles up."))
+
+
+def study_settings_data(study_settings):
+    """``StudySettingsSerializer``'s fields of a student's settings (steps prefetched)."""
+    return {
+        "desired_retention": study_settings.desired_retention,
+        "new_cards_per_day": study_settings.new_cards_per_day,
+        "max_reviews_per_day": study_settings.max_reviews_per_day,
+        "learning_steps": list(study_settings.step_minutes(StepKind.LEARNING)),
+        "relearning_steps": list(study_settings.step_minutes(StepKind.RELEARNING)),
+        "time_zone": study_settings.time_zone,
+        "day_starts_at": study_settings.day_starts_at,
+        "spread_due_dates": study_settings.spread_due_dates,
+    }
+
+
+class ParameterSetSerializer(serializers.ModelSerializer):
+    """FSRS's parameters fitted to your reviews, and how well the defaults and the fit predict them."""
+
+    parameters = serializers.ListField(child=serializers.FloatField(), help_text=_("w0 to w20."))
+
+    class Meta:
+        model = ParameterSet
+        fields = [
+            "version",
+            "fitted_at",
+            "reviews",
+            "log_loss",
+            "rmse",
+            "default_log_loss",
+            "default_rmse",
+            "in_use",
+            "parameters",
+        ]
+
+
+class StudyErrorSerializer(serializers.Serializer):
+    """Why a study request was refused; nothing was changed."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text=_("What refused it, for programs: “stale_rating”, “nothing_to_undo”…"))

@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 
 from briefings import api as briefings_api
 from quizzes import api as quizzes_api
+from quizzes import study_api
 
 EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 PERFECT_SCROLLBAR_STYLE_HASH = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
@@ -59,6 +60,7 @@ class SchemaView(SpectacularAPIView):
 
 urlpatterns = [
     path("v1/", include(briefings_api.urlpatterns)),
+    path("v1/study/", include(study_api.urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path(

@@ -203,6 +203,9 @@ SPECTACULAR_SETTINGS = {
         "SectionKindEnum": "briefings.models.SectionKind",
         "DatePrecisionEnum": "briefings.models.DatePrecision",
         "PublicationStatusEnum": "briefings.models.Status",
+        "AttemptStateEnum": "quizzes.models.AttemptState",
+        "CardStateEnum": "quizzes.models.CardState",
+        "StudyRatingEnum": "quizzes.models.StudyRating",
     },
 }
 

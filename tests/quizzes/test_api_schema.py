@@ -24,6 +24,44 @@ def test_each_quiz_operation_documents_its_answers(client):
     assert codes("/api/v1/attempts/{id}/submit/", "post") == {"200", "401", "403", "404", "409"}
 
 
+def test_each_study_operation_documents_its_answers(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+
+    def codes(path, method):
+        return set(paths[path][method]["responses"])
+
+    assert codes("/api/v1/study/next/", "get") == {"200", "400", "401"}
+    assert codes("/api/v1/study/check/", "post") == {"200", "400", "401", "403", "404", "409"}
+    assert codes("/api/v1/study/reviews/", "post") == {"200", "201", "400", "401", "403", "404", "409"}
+    assert codes("/api/v1/study/undo/", "post") == {"200", "401", "403", "409"}
+    assert codes("/api/v1/study/settings/", "get") == {"200", "401"}
+    assert codes("/api/v1/study/settings/", "put") == {"200", "400", "401", "403"}
+    assert codes("/api/v1/study/optimize/", "post") == {"201", "400", "401", "403"}
+    assert [parameter["name"] for parameter in paths["/api/v1/study/next/"]["get"]["parameters"]] == ["deck"]
+
+
+def test_study_refusals_and_cards_are_documented_without_an_answer_key(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    conflict = schema["paths"]["/api/v1/study/reviews/"]["post"]["responses"]["409"]
+
+    assert conflict["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/StudyError"}
+    assert set(components["StudyError"]["properties"]) == {"detail", "code"}
+    assert set(components["StudyCard"]["properties"]) == {
+        "question",
+        "version",
+        "qtype",
+        "prompt",
+        "statement",
+        "unit",
+        "is_new",
+        "options",
+        "matches",
+        "ratings",
+    }
+    assert set(components["StudyOption"]["properties"]) == {"id", "label"}
+
+
 def test_refusals_document_their_code_and_the_attempt_concerned(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     conflict = schema["paths"]["/api/v1/quizzes/{slug}/attempts/"]["post"]["responses"]["409"]
