@@ -24,4 +24,7 @@ urlpatterns = [
     path("study/session/undo/", views.study_undo, name="study-undo"),
     path("study/cards/<int:pk>/suspend/", views.study_suspend, name="study-suspend"),
     path("study/leeches/", views.study_leeches, name="study-leeches"),
+    # -- study settings
+    path("study/settings/", views.study_settings, name="study-settings"),
+    path("study/settings/optimize/", views.study_optimize, name="study-optimize"),
 ]

@@ -14,8 +14,10 @@ the same address as their ``href``/``action``; without JavaScript the forms post
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
@@ -32,7 +34,7 @@ from briefings.models import Briefing, Country, Paragraph, Section
 from sahel_learn.htmx import render_swappable
 
 from . import actions
-from .forms import FlagForm, StudyCardForm, StudyRatingForm, SuspendForm, answer_form
+from .forms import FlagForm, StudyCardForm, StudyRatingForm, StudySettingsForm, SuspendForm, answer_form
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
     CBM_BEST_RANGE,
@@ -45,6 +47,7 @@ from .models import (
     FeedbackMode,
     GradingMethod,
     Navigation,
+    ParameterSet,
     Question,
     QuestionType,
     Quiz,
@@ -58,7 +61,7 @@ from .models import (
     TimeoutAction,
     Topic,
 )
-from .scheduling import describe_interval
+from .scheduling import WORKLOAD_NEW_PER_DAY, describe_interval, workload_change
 
 PANEL = "question-panel"
 
@@ -770,3 +773,76 @@ def study_leeches(request):
         .order_by("-lapses", "question_id")
     )
     return render(request, "quizzes/study_leeches.html", {"leeches": leeches})
+
+
+# -- study settings --------------------------------------------------------------------------------------
+
+# The retentions whose workload the settings page compares (the student's own is added).
+WORKLOAD_RETENTIONS = (Decimal("0.80"), Decimal("0.85"), Decimal("0.90"), Decimal("0.95"), Decimal("0.97"))
+
+
+def _workload(study_settings):
+    """Each retention with its reviews compared with 90 % (``scheduling.workload_change``), the student's marked.
+
+    The student's scheduler's parameters: their fit if in use, else FSRS's defaults."""
+    parameters = study_settings.scheduler(seed="workload").parameters
+    rows = []
+    for retention in sorted({*WORKLOAD_RETENTIONS, study_settings.desired_retention}):
+        change = round(workload_change(parameters=parameters, desired_retention=retention) * 100)
+        rows.append({"retention": retention, "change": abs(change), "more": change > 0, "fewer": change < 0})
+        rows[-1]["yours"] = retention == study_settings.desired_retention
+    return rows
+
+
+def _settings_page(request, form, *, status=200, optimize_error=None):
+    saved = StudySettings.objects.for_user(request.user)  # not the form's instance: it holds what was typed
+    workload = _workload(saved)
+    reviews = ReviewLog.objects.of(request.user).count()
+    context = {
+        "form": form,
+        "settings": saved,
+        "workload": workload,
+        "your_workload": next(row for row in workload if row["yours"]),
+        "workload_new_per_day": WORKLOAD_NEW_PER_DAY,
+        "reviews": reviews,
+        "reviews_needed": actions.MIN_REVIEWS_TO_OPTIMIZE,
+        "can_optimize": reviews >= actions.MIN_REVIEWS_TO_OPTIMIZE,
+        "last_fit": ParameterSet.objects.of(request.user).order_by("-version").first(),
+        "optimize_error": optimize_error,
+    }
+    return render(request, "quizzes/studysettings_form.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def study_settings(request):
+    """The student's study settings: the form (``StudySettingsForm``, the API's check too), saved by
+    ``update_study_settings``, then back here (PRG); the workload each retention implies; optimizing."""
+    if request.method != "POST":
+        return _settings_page(request, StudySettingsForm(instance=StudySettings.objects.for_user(request.user)))
+    form = StudySettingsForm(request.POST, instance=StudySettings.objects.for_user(request.user))
+    if not form.is_valid():
+        return _settings_page(request, form, status=400)
+    actions.update_study_settings(user=request.user, data=form.cleaned_data)
+    messages.success(request, _("Your study settings are saved."))
+    return redirect("quizzes:study-settings")
+
+
+@never_cache
+@login_required
+@require_POST
+def study_optimize(request):
+    """Fit the student's FSRS parameters (``optimize_parameters``), then show the result on the settings page."""
+    try:
+        fitted = actions.optimize_parameters(user=request.user, now=timezone.now())
+    except actions.NotEnoughReviews as error:
+        form = StudySettingsForm(instance=StudySettings.objects.for_user(request.user))
+        return _settings_page(request, form, status=error.http_status, optimize_error=error.message)
+    if fitted.in_use:
+        messages.success(request, _("Your parameters are fitted: they predict your reviews better, and are in use."))
+    else:
+        messages.success(
+            request, _("Your parameters are fitted, but FSRS's defaults predict your reviews better: they stay in use.")
+        )
+    return redirect(reverse("quizzes:study-settings") + "#optimize")
