@@ -2,7 +2,6 @@
 
 import datetime
 import json
-import random
 
 import pytest
 from django.utils import timezone
@@ -21,6 +20,7 @@ from quizzes.models import (
     StudyStep,
 )
 from tests import factories
+from tests.quizzes.study_helpers import review_history
 
 pytestmark = pytest.mark.django_db
 
@@ -673,30 +673,9 @@ def test_settings_that_are_not_an_object_are_a_400():
 # -- optimizing ------------------------------------------------------------------------------------------
 
 
-def _reviews(user, count):
-    """``count`` review rows over a few months: 40 cards, Good mostly, Again now and then."""
-    draw = random.Random(3)
-    states = [factories.ReviewStateFactory(user=user) for _card in range(40)]
-    logs = []
-    for number in range(count):
-        state = states[number % len(states)]
-        at = NOW - datetime.timedelta(days=120) + datetime.timedelta(days=3 * (number // len(states)), hours=number % 7)
-        logs.append(
-            factories.ReviewLogFactory.build(
-                review_state=state,
-                user=user,
-                question=state.question,
-                rating=1 if draw.random() < 0.3 else 3,
-                reviewed_at=at,
-                request_key=f"r-{number}",
-            )
-        )
-    ReviewLog.objects.bulk_create(logs)
-
-
 def test_optimizing_with_too_few_reviews_is_a_400_saying_how_many():
     client = _signed_in()
-    _reviews(_user(client), 12)
+    review_history(_user(client), 12)
 
     response = client.post("/api/v1/study/optimize/")
 
@@ -710,8 +689,8 @@ def test_optimizing_with_too_few_reviews_is_a_400_saying_how_many():
 
 def test_optimizing_fits_and_evaluates_the_students_own_parameters():
     client, other = _signed_in(), _signed_in()
-    _reviews(_user(client), actions.MIN_REVIEWS_TO_OPTIMIZE)
-    _reviews(_user(other), 10)
+    review_history(_user(client), actions.MIN_REVIEWS_TO_OPTIMIZE)
+    review_history(_user(other), 10)
 
     response = client.post("/api/v1/study/optimize/")
 

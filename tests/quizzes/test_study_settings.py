@@ -1,7 +1,6 @@
 """Study settings: the steps' text, the form (the page's and the API's one check), the action, the page."""
 
 import datetime
-import random
 from decimal import Decimal
 
 import pytest
@@ -11,9 +10,10 @@ from django.urls import reverse
 
 from quizzes import actions
 from quizzes.forms import StudySettingsForm
-from quizzes.models import ParameterSet, ReviewLog, StepKind, StudySettings, StudyStep
+from quizzes.models import ParameterSet, StepKind, StudySettings, StudyStep
 from quizzes.steps import StepsError, format_steps, parse_steps
 from tests import factories
+from tests.quizzes.study_helpers import review_history
 
 pytestmark = pytest.mark.django_db
 
@@ -285,7 +285,7 @@ def test_bad_settings_are_a_400_with_each_error_by_its_field_and_nothing_saved(c
 
 def test_optimizing_with_too_few_reviews_is_a_400_saying_how_many(client):
     user = factories.student()
-    _reviews(user, 3)
+    review_history(user, 3)
     client.force_login(user)
 
     response = client.post(OPTIMIZE_URL)
@@ -303,7 +303,7 @@ def test_optimizing_with_too_few_reviews_is_a_400_saying_how_many(client):
 
 def test_optimizing_fits_then_shows_the_defaults_and_the_fit(client):
     user = factories.student()
-    _reviews(user, actions.MIN_REVIEWS_TO_OPTIMIZE)
+    review_history(user, actions.MIN_REVIEWS_TO_OPTIMIZE)
     client.force_login(user)
     page = client.get(URL)
     assert page.context["can_optimize"] is True
@@ -341,7 +341,7 @@ def test_the_optimize_address_takes_only_a_post(client):
 def test_the_page_takes_as_many_queries_with_one_review_as_with_many(client):
     user = factories.student()
     client.force_login(user)
-    _reviews(user, 1)
+    review_history(user, 1)
     client.get(URL)  # the settings made once
 
     def count():
@@ -350,25 +350,5 @@ def test_the_page_takes_as_many_queries_with_one_review_as_with_many(client):
         return len(queries)
 
     one = count()
-    _reviews(user, 60, start=1)
+    review_history(user, 60, start=1)
     assert count() == one
-
-
-def _reviews(user, count, start=0):
-    draw = random.Random(3)
-    states = [factories.ReviewStateFactory(user=user) for _card in range(min(count, 40))]
-    logs = []
-    for number in range(count):
-        state = states[number % len(states)]
-        at = NOW - datetime.timedelta(days=120) + datetime.timedelta(days=3 * (number // len(states)), hours=number % 7)
-        logs.append(
-            factories.ReviewLogFactory.build(
-                review_state=state,
-                user=user,
-                question=state.question,
-                rating=1 if draw.random() < 0.3 else 3,
-                reviewed_at=at,
-                request_key=f"r-{start + number}",
-            )
-        )
-    ReviewLog.objects.bulk_create(logs)
