@@ -61,7 +61,8 @@ from .models import (
     TimeoutAction,
     Topic,
 )
-from .scheduling import WORKLOAD_NEW_PER_DAY, describe_interval, workload_change
+from .scheduling import WORKLOAD_NEW_PER_DAY, workload_change
+from .serializers import rating_previews
 
 PANEL = "question-panel"
 
@@ -519,17 +520,8 @@ def _study_refused(request, message, status, *, deck=None):
 
 
 def _rating_choices(state, study_settings, now):
-    """The four ratings with the interval each would give, as ``preview_ratings`` computes them."""
-    previews = actions.preview_ratings(state=state, study_settings=study_settings, now=now)
-    return [
-        {
-            "rating": rating,
-            "label": rating.label,
-            "due": previews[int(rating)],
-            "interval": describe_interval(previews[int(rating)] - now),
-        }
-        for rating in StudyRating
-    ]
+    """The four ratings with the interval each would give, as ``preview_ratings`` computes them (the API's too)."""
+    return rating_previews(actions.preview_ratings(state=state, study_settings=study_settings, now=now), now)
 
 
 def _last_rating(user):
@@ -586,16 +578,12 @@ def _study_given(card, check):
 
 def _shown_card(request, form):
     """The card a study form names, as it stands for this user (a new one unsaved), or a StudyError."""
-    question = Question.objects.usable().filter(pk=form.cleaned_data["question"]).first()
-    if question is None:
-        raise actions.CardNotStudyable()
-    state = ReviewState.objects.filter(user=request.user, question=question).select_related("question").first()
-    state = state or ReviewState(user=request.user, question=question, due=timezone.now())
-    if (state.version if state.pk else 0) != form.cleaned_data["version"]:
-        raise actions.StaleRating()
-    if state.suspended:
-        raise actions.CardSuspended()
-    return StudyCard(state)
+    return actions.card_shown(
+        user=request.user,
+        question=Question(pk=form.cleaned_data["question"]),
+        version=form.cleaned_data["version"],
+        now=timezone.now(),
+    )
 
 
 def _first_error(form):
