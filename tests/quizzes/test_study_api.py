@@ -4,6 +4,8 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -720,3 +722,21 @@ def test_no_answer_is_a_500_for_junk_bodies():
             response = client.post(url, json.dumps(junk), content_type="application/json")
             assert response.status_code == 400, (url, junk, response.content)
     assert _check(client, question, {"1": 2}).status_code == 400
+
+
+def test_next_and_a_rating_take_as_many_queries_with_one_card_as_with_many():
+    client = _signed_in()
+    questions = [_single()]
+
+    def count(request):
+        with CaptureQueriesContext(connection) as queries:
+            assert request().status_code in (200, 201)
+        return len(queries)
+
+    client.get("/api/v1/study/settings/")  # the settings made once
+    one = (count(lambda: client.get("/api/v1/study/next/")), count(lambda: _rate(client, questions[0], key="a")))
+    questions += [_single() for _card in range(12)]
+    for number, question in enumerate(questions[1:6]):
+        _rate(client, question, 1, key=f"seen-{number}")
+    many = (count(lambda: client.get("/api/v1/study/next/")), count(lambda: _rate(client, questions[-1], key="b")))
+    assert many == one
