@@ -25,3 +25,9 @@ urlpatterns = [
     path("study/cards/<int:pk>/suspend/", views.study_suspend, name="study-suspend"),
     path("study/leeches/", views.study_leeches, name="study-leeches"),
 ]
+
+# -- study statistics
+urlpatterns += [
+    path("study/stats/", views.study_stats, name="study-stats"),
+    path("study/cards/<int:question_pk>/", views.reviewstate_detail, name="reviewstate-detail"),
+]
