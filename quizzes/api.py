@@ -362,7 +362,7 @@ class StudyStatsView(APIView):
             "its trend, the distributions of retrievability, stability and difficulty, and mastery by "
             "section, topic, leader and country. Only your own reviews."
         ),
-        responses={200: StudyStatsSerializer, 401: UNAUTHENTICATED, 403: BAD_TOKEN},
+        responses={200: StudyStatsSerializer, 401: UNAUTHENTICATED},
     )
     def get(self, request):
         return Response(StudyStatsSerializer(StudyStats.of(user=request.user, now=timezone.now())).data)

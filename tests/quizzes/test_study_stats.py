@@ -510,7 +510,18 @@ def test_the_stats_api_is_the_students_own(client, studied):
 
 def test_the_stats_api_needs_a_sign_in(client):
     response = client.get("/api/v1/study/stats/")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+
+    response = client.get("/api/v1/study/stats/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401
+
+
+def test_the_stats_api_with_a_token(client, studied):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=studied["user"])
+    response = client.get("/api/v1/study/stats/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert (response.status_code, response.json()["studied"]) == (200, 3)
 
 
 def test_review_state_is_untouched(studied):
