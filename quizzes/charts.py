@@ -11,8 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 34  # room for the y-axis numbers and the x-axis labels
+WIDTH, HEIGHT = 480, 220
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 24, 34  # room for the y-axis numbers and the x-axis labels
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,12 @@ class BarChart:
     right_x: float = WIDTH - RIGHT
 
 
-def nice_maximum(value):
+def nice_maximum(value, steps=(1, 2, 2.5, 5, 10)):
     """The smallest of 1, 2, 2.5, 5 times a power of ten at or above ``value`` (1 for nothing)."""
     if value <= 0:
         return 1
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in steps:
         if step * power >= value:
             return step * power
     return 10 * power  # pragma: no cover - the loop always returns
@@ -71,17 +71,25 @@ def bar_chart(
     value_format=str,
     y_format=None,
     guides=(),
+    whole=False,
 ):
     """A bar chart of ``points``: ``[(label, value)]``, or ``[(label, (value, value, ...))]`` for several series.
 
     ``series`` names each series' CSS class; ``maximum`` fixes the top of the y-axis (1 for shares),
     otherwise it is a round number above the largest value; every ``label_every``-th label is written
     under the axis; ``guides`` are ``(value, text)`` horizontal lines (the desired retention);
-    ``columns`` name the series in the table fallback.
+    ``columns`` name the series in the table fallback; ``whole``: counts, so the axis
+    goes to 4 at least, and its quarter ticks are whole numbers.
     """
     y_format = y_format or value_format
     rows = [(label, values if isinstance(values, tuple | list) else (values,)) for label, values in points]
-    top = maximum if maximum is not None else nice_maximum(max((v or 0 for _, vs in rows for v in vs), default=0))
+    highest = max((v or 0 for _, vs in rows for v in vs), default=0)
+    if maximum is not None:
+        top = maximum
+    elif whole:  # four whole-number quarters: 3 -> 4, 13 -> 20, 37 -> 40
+        top = 4 * nice_maximum(math.ceil(highest / 4), steps=(1, 2, 5, 10))
+    else:
+        top = nice_maximum(highest)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / max(1, len(rows))
     gap = slot * 0.15
@@ -111,7 +119,10 @@ def bar_chart(
             )
         if index % label_every == 0:
             x_ticks.append(Tick(round(LEFT + index * slot + slot / 2, 2), label))
-    y_ticks = [Tick(round(y_of(top * share), 2), y_format(top * share)) for share in (0, 0.25, 0.5, 0.75, 1)]
+    shares = (0, 0.25, 0.5, 0.75, 1)
+    y_ticks = [
+        Tick(round(y_of(top * share), 2), y_format(round(top * share) if whole else top * share)) for share in shares
+    ]
     guide_lines = [Tick(round(y_of(value), 2), text) for value, text in guides]
     table = [(label, [value_format(v) if v is not None else "—" for v in values]) for label, values in rows]
     return BarChart(bars=bars, x_ticks=x_ticks, y_ticks=y_ticks, guides=guide_lines, columns=list(columns), rows=table)
@@ -156,7 +167,7 @@ def heatmap(counts, *, first, last, month_name, weekday_name):
         count = counts.get(day, 0)
         level = 0 if not count else min(4, 1 + (4 * (count - 1)) // max(1, busiest))
         cells.append(Cell(HEAT_LEFT + week * step, HEAT_TOP + day.weekday() * step, day, count, level))
-        if day.day == 1 or day == first:
+        if (day.day == 1 or day == first) and (last - day).days > 14:  # room for the name before the end
             months.append(Tick(HEAT_LEFT + week * step, month_name(day)))
         day += datetime.timedelta(days=1)
     weeks = (last - start).days // 7 + 1
@@ -215,6 +226,7 @@ def study_charts(stats):
             columns=[_("Cards due")],
             label_every=5,
             value_format=count,
+            whole=True,
         ),
         "heatmap": heatmap(
             stats.reviews_per_day,
@@ -232,7 +244,13 @@ def study_charts(stats):
             label_every=2,
             value_format=knowledge,
         ),
-        "retrievability": bar_chart(stats.retrievability_histogram, columns=[_("Cards")], value_format=count),
-        "stability": bar_chart(stats.stability_histogram, columns=[_("Cards")], label_every=2, value_format=count),
-        "difficulty": bar_chart(stats.difficulty_histogram, columns=[_("Cards")], value_format=count),
+        "retrievability": bar_chart(
+            stats.retrievability_histogram, columns=[_("Cards")], label_every=2, value_format=count, whole=True
+        ),
+        "stability": bar_chart(
+            stats.stability_histogram, columns=[_("Cards")], label_every=2, value_format=count, whole=True
+        ),
+        "difficulty": bar_chart(
+            stats.difficulty_histogram, columns=[_("Cards")], label_every=2, value_format=count, whole=True
+        ),
     }

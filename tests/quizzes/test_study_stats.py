@@ -528,3 +528,55 @@ def test_review_state_is_untouched(studied):
     before = list(ReviewState.objects.values())
     StudyStats.of(user=studied["user"], now=NOW)
     assert list(ReviewState.objects.values()) == before
+
+
+# -- the chart geometry -------------------------------------------------------------------------------
+
+
+def test_bar_chart_geometry():
+    from quizzes.charts import BOTTOM, HEIGHT, LEFT, TOP, bar_chart
+
+    chart = bar_chart([("a", 1), ("b", 3), ("c", 0)], columns=["Cards"], whole=True)
+
+    plot = HEIGHT - TOP - BOTTOM
+    assert [tick.text for tick in chart.y_ticks] == ["0", "1", "2", "3", "4"]  # 3 -> an axis to 4
+    assert [(bar.label, bar.value, bar.height) for bar in chart.bars] == [
+        ("a", 1, round(plot / 4, 2)),
+        ("b", 3, round(plot * 3 / 4, 2)),
+        ("c", 0, 0),
+    ]
+    assert chart.bars[0].x == round(LEFT + (chart.right_x - LEFT) / 3 * 0.15, 2)
+    assert chart.rows == [("a", ["1"]), ("b", ["3"]), ("c", ["0"])]
+
+
+def test_bar_chart_series_and_guides():
+    from quizzes.charts import TOP, bar_chart
+
+    chart = bar_chart([("x", (0.5, None))], series=("bar-young", "bar-mature"), maximum=1, guides=[(1, "top")])
+
+    assert [(bar.css_class, bar.value) for bar in chart.bars] == [("bar-young", 0.5)]  # no bar without a value
+    assert chart.rows == [("x", ["0.5", "—"])]
+    assert [(guide.position, guide.text) for guide in chart.guides] == [(TOP, "top")]
+
+
+def test_heatmap_geometry():
+    from quizzes.charts import HEAT_CELL, HEAT_GAP, HEAT_LEFT, HEAT_TOP, heatmap
+
+    first, last = datetime.date(2026, 11, 4), datetime.date(2026, 12, 2)  # a Wednesday to a Wednesday
+    drawn = heatmap(
+        {datetime.date(2026, 11, 4): 1, datetime.date(2026, 11, 30): 8},
+        first=first,
+        last=last,
+        month_name=lambda day: day.strftime("%b"),
+        weekday_name=lambda day: day.strftime("%a"),
+    )
+
+    step = HEAT_CELL + HEAT_GAP
+    cells = {cell.day: cell for cell in drawn.cells}
+    assert len(cells) == 29
+    assert (cells[first].x, cells[first].y, cells[first].level) == (HEAT_LEFT, HEAT_TOP + 2 * step, 1)
+    monday = cells[datetime.date(2026, 11, 30)]
+    assert (monday.x, monday.y, monday.level) == (HEAT_LEFT + 4 * step, HEAT_TOP, 4)
+    assert cells[datetime.date(2026, 11, 5)].level == 0
+    assert [tick.text for tick in drawn.months] == ["Nov"]  # December starts too near the end for its name
+    assert [tick.text for tick in drawn.weekdays] == ["Mon", "Wed", "Fri"]
