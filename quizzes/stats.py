@@ -33,8 +33,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, DateTimeField, DurationField, ExpressionWrapper, F, Q, Value, When
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
 from .models import (
@@ -152,7 +152,9 @@ class StudyStats:
         }
 
         forecast, overdue = _forecast(ReviewState.objects.filter(question__in=usable), user, study_settings, today)
-        reviews_per_day, retention_rows, heatmap_first = _reviews_by_day(user, study_settings, today)
+        topics = list(usable.values_list("pk", "topic").order_by())
+        log = _read_log(user, study_settings, scheduler, today, now, {pk for pk, _topic in topics})
+        reviews_per_day, retention_rows = log.reviews_per_day, log.retention
         return cls(
             now=now,
             today=today,
@@ -162,7 +164,7 @@ class StudyStats:
             forecast=forecast,
             overdue=overdue,
             reviews_per_day=reviews_per_day,
-            heatmap_first=heatmap_first,
+            heatmap_first=today - datetime.timedelta(days=HEATMAP_DAYS - 1),
             reviews_last_year=sum(reviews_per_day.values()),
             days_studied_last_year=sum(1 for count in reviews_per_day.values() if count),
             retention_by_day=_retention_periods(
@@ -176,7 +178,7 @@ class StudyStats:
             retention_by_month=_retention_periods(
                 retention_rows, [_months_before(today, n) for n in reversed(range(RETENTION_MONTHS))], _first_of_month
             ),
-            knowledge_trend=_knowledge_trend(user, scheduler, now, usable),
+            knowledge_trend=log.knowledge_trend,
             retrievability_histogram=_histogram(retrievability.values(), RETRIEVABILITY_BINS),
             stability_histogram=_histogram(
                 (state.stability for state in states if state.stability is not None), _stability_bins()
@@ -184,16 +186,8 @@ class StudyStats:
             difficulty_histogram=_histogram(
                 (state.difficulty for state in states if state.difficulty is not None), DIFFICULTY_BINS
             ),
-            mastery=_mastery(usable, retrievability),
+            mastery=_mastery(usable, topics, retrievability),
         )
-
-
-def study_day_of(field_name, study_settings):
-    """The study day of a datetime column, in the database: shifted back by the day's start hour, in the zone."""
-    shifted = ExpressionWrapper(
-        F(field_name) - datetime.timedelta(hours=study_settings.day_starts_at), output_field=DateTimeField()
-    )
-    return TruncDate(shifted, tzinfo=study_settings.zone())
 
 
 def _forecast(cards, user, study_settings, today):
@@ -205,38 +199,95 @@ def _forecast(cards, user, study_settings, today):
     return [(day, per_day.get(day, 0) + (overdue if day == today else 0)) for day in days], overdue
 
 
-def _reviews_by_day(user, study_settings, today):
-    """({study day: reviews} over the last year, {(study day, young|mature): Retention}, the year's first day)."""
-    first = min(today - datetime.timedelta(days=HEATMAP_DAYS - 1), _months_before(today, RETENTION_MONTHS - 1))
+def _log_rows(queryset):
+    """The rows of a ``values_list()`` queryset, read by the database driver without the ORM's per-value converters.
+
+    With 20,000 rows, Django's converters (parsing and making aware each datetime, one Python call
+    per value) take several times the query itself on SQLite; the driver's own datetimes need only
+    their time zone set (SQLite's are naive UTC, PostgreSQL's aware already).
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        yield from cursor.fetchall()
+
+
+def _aware(moment):
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=datetime.UTC)
+
+
+@dataclass
+class _LogPass:
+    """What one pass over the student's review log, in time order, gives."""
+
+    reviews_per_day: dict
+    retention: dict  # {(study day, young|mature): Retention}
+    knowledge_trend: list
+
+
+def _read_log(user, study_settings, scheduler, today, now, usable_ids):
+    """Reviews per study day, true retention per day and the knowledge trend, from one query's rows in time order.
+
+    Reviews per day and retention count every review the student made; the trend counts the cards of
+    usable questions, each as its latest review before each point left it (reviews after ``now`` ignored).
+    """
+    heatmap_first = today - datetime.timedelta(days=HEATMAP_DAYS - 1)
+    first = min(heatmap_first, _months_before(today, RETENTION_MONTHS - 1))
     start, _end = study_settings.day_bounds(first)
-    in_review = Q(before_reps__gt=0, before_state=CardState.REVIEW, before_last_review__isnull=False)
+    mature = datetime.timedelta(days=MATURE_DAYS)
+    points = [now - datetime.timedelta(weeks=n) for n in reversed(range(TREND_WEEKS + 1))]
     rows = (
         ReviewLog.objects.of(user)
-        .filter(reviewed_at__gte=start)
-        .annotate(
-            day=study_day_of("reviewed_at", study_settings),
-            given_interval=ExpressionWrapper(F("before_due") - F("before_last_review"), output_field=DurationField()),
+        .filter(reviewed_at__lte=now)
+        .order_by("reviewed_at", "pk")
+        .values_list(
+            "question_id",
+            "reviewed_at",
+            "rating",
+            "before_reps",
+            "before_state",
+            "before_due",
+            "before_last_review",
+            "after_stability",
         )
-        .annotate(
-            maturity=Case(
-                When(in_review & Q(given_interval__lt=datetime.timedelta(days=MATURE_DAYS)), then=Value(YOUNG)),
-                When(in_review, then=Value(MATURE)),
-                default=Value(""),
-                output_field=CharField(),
-            )
-        )
-        .values("day", "maturity")
-        .annotate(reviews=Count("pk"), passed=Count("pk", filter=Q(rating__gt=StudyRating.AGAIN)))
-        .order_by()
     )
-    heatmap_first = today - datetime.timedelta(days=HEATMAP_DAYS - 1)
-    per_day, retention = defaultdict(int), {}
-    for row in rows:
-        if row["day"] >= heatmap_first:
-            per_day[row["day"]] += row["reviews"]
-        if row["maturity"]:
-            retention[(row["day"], row["maturity"])] = Retention(row["passed"], row["reviews"])
-    return dict(per_day), retention, heatmap_first
+    per_day, passed, total = defaultdict(int), defaultdict(int), defaultdict(int)
+    last = {}  # question: (its latest review so far, the stability it left)
+    trend, pending = [], iter(points)
+    point = next(pending)
+
+    def knowledge_at(moment):
+        return sum(
+            scheduler.get_card_retrievability(
+                Card(card_id=question_id, state=State.Review, stability=stability, last_review=reviewed_at),
+                as_utc(moment),
+            )
+            for question_id, (reviewed_at, stability) in last.items()
+        )
+
+    for question_id, reviewed_at, rating, reps, state, due, last_review, stability in _log_rows(rows):
+        reviewed_at = _aware(reviewed_at)
+        while point is not None and reviewed_at > point:
+            trend.append((point, knowledge_at(point)))
+            point = next(pending, None)
+        if question_id in usable_ids:
+            last[question_id] = (reviewed_at, stability)
+        if reviewed_at < start:
+            continue
+        day = study_settings.study_day(reviewed_at)
+        if day >= heatmap_first:
+            per_day[day] += 1
+        if reps > 0 and state == CardState.REVIEW and last_review is not None:
+            key = (day, YOUNG if due - last_review < mature else MATURE)  # both naive or both aware
+            total[key] += 1
+            passed[key] += rating > StudyRating.AGAIN
+    while point is not None:
+        trend.append((point, knowledge_at(point)))
+        point = next(pending, None)
+    retention = {key: Retention(passed[key], count) for key, count in total.items()}
+    return _LogPass(dict(per_day), retention, trend)
 
 
 def _same(day):
@@ -266,35 +317,6 @@ def _retention_periods(retention, starts, period_of):
     return [RetentionRow(start, young[start], mature[start]) for start in starts]
 
 
-def _knowledge_trend(user, scheduler, now, usable):
-    """The knowledge at weekly points up to now, from each card's last review before each point: one pass in time order."""
-    points = [now - datetime.timedelta(weeks=n) for n in reversed(range(TREND_WEEKS + 1))]
-    logs = (
-        ReviewLog.objects.of(user)
-        .filter(reviewed_at__lte=now, question__in=usable)
-        .order_by("reviewed_at", "pk")
-        .values_list("question_id", "reviewed_at", "after_state", "after_stability")
-    )
-    last = {}  # question: the card as its latest review so far left it
-    trend, pending = [], iter(points)
-    point = next(pending)
-
-    def knowledge_at(moment):
-        return sum(scheduler.get_card_retrievability(card, as_utc(moment)) for card in last.values())
-
-    for question_id, reviewed_at, state, stability in logs.iterator(chunk_size=2000):
-        while point is not None and reviewed_at > point:
-            trend.append((point, knowledge_at(point)))
-            point = next(pending, None)
-        if point is None:
-            break
-        last[question_id] = Card(card_id=question_id, state=State(state), stability=stability, last_review=reviewed_at)
-    while point is not None:
-        trend.append((point, knowledge_at(point)))
-        point = next(pending, None)
-    return trend
-
-
 def _stability_bins():
     bins = [(low, high, f"{low}–{high} d") for low, high in zip(STABILITY_EDGES, STABILITY_EDGES[1:], strict=False)]
     return [*bins, (STABILITY_EDGES[-1], float("inf"), f"≥ {STABILITY_EDGES[-1]} d")]
@@ -310,8 +332,8 @@ def _histogram(values, bins):
     return [(label, count) for (_low, _high, label), count in zip(bins, counts, strict=True)]
 
 
-def _mastery(usable, retrievability):
-    """Mastery per section, topic, leader and country: three queries, whatever the number of cards."""
+def _mastery(usable, topics, retrievability):
+    """Mastery per section, topic, leader and country (``topics``: the usable questions' (pk, topic)): three queries."""
     from briefings.models import Briefing, Section
 
     mastery = Mastery()
@@ -325,12 +347,10 @@ def _mastery(usable, retrievability):
             row.studied += 1
             row.retrievability_sum += retrievability[question_id]
 
-    topics = {}
-    for topic in Topic:
-        topics[topic.value] = MasteryRow(name=topic.label, url="")
-    for question_id, topic in usable.values_list("pk", "topic").order_by():
-        add(topics, topic, "", "", question_id)
-    mastery.topics = [row for row in topics.values() if row.total]
+    by_topic = {topic.value: MasteryRow(name=topic.label, url="") for topic in Topic}
+    for question_id, topic in topics:
+        add(by_topic, topic, "", "", question_id)
+    mastery.topics = [row for row in by_topic.values() if row.total]
 
     briefing = Briefing.objects.current()
     sections = {}
