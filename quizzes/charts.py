@@ -135,6 +135,7 @@ class Cell:
     day: datetime.date
     count: int
     level: int  # 0 (none) to 4 (the most), a CSS class heat-<level>
+    title: str = ""  # "2 December 2026: 3 reviews"
 
 
 @dataclass
@@ -151,11 +152,12 @@ class Heatmap:
 HEAT_CELL, HEAT_GAP, HEAT_LEFT, HEAT_TOP = 11, 2, 30, 16
 
 
-def heatmap(counts, *, first, last, month_name, weekday_name):
+def heatmap(counts, *, first, last, month_name, weekday_name, describe=None):
     """A calendar heatmap from ``first`` to ``last``: a column per week (Monday first), a row per weekday.
 
     ``counts`` is ``{date: reviews}``; the four levels split the busiest day's count in quarters.
-    ``month_name(date)`` and ``weekday_name(date)`` write the labels (translated by the caller).
+    ``month_name(date)`` and ``weekday_name(date)`` write the labels (translated by the caller),
+    ``describe(date, count)`` each cell's title (written here once, not 365 times in the template).
     """
     busiest = max(counts.values(), default=0)
     start = first - datetime.timedelta(days=first.weekday())
@@ -166,7 +168,8 @@ def heatmap(counts, *, first, last, month_name, weekday_name):
         week = (day - start).days // 7
         count = counts.get(day, 0)
         level = 0 if not count else min(4, 1 + (4 * (count - 1)) // max(1, busiest))
-        cells.append(Cell(HEAT_LEFT + week * step, HEAT_TOP + day.weekday() * step, day, count, level))
+        title = describe(day, count) if describe else ""
+        cells.append(Cell(HEAT_LEFT + week * step, HEAT_TOP + day.weekday() * step, day, count, level, title))
         if (day.day == 1 or day == first) and (last - day).days > 14:  # room for the name before the end
             months.append(Tick(HEAT_LEFT + week * step, month_name(day)))
         day += datetime.timedelta(days=1)
@@ -192,6 +195,7 @@ def study_charts(stats):
     """The stats page's charts, from a ``quizzes.stats.StudyStats``: labels written and translated here."""
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     def count(value):
         return str(round(value))
@@ -234,6 +238,10 @@ def study_charts(stats):
             last=stats.today,
             month_name=lambda day: date_format(day, "M"),
             weekday_name=lambda day: date_format(day, "D"),
+            describe=lambda day, reviews: (
+                ngettext("%(day)s: %(reviews)d review", "%(day)s: %(reviews)d reviews", reviews)
+                % {"day": date_format(day), "reviews": reviews}
+            ),
         ),
         "retention_by_day": retention(stats.retention_by_day, short, 5),
         "retention_by_week": retention(stats.retention_by_week, short, 2),
