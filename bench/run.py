@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
@@ -327,17 +327,82 @@ def quiz_scenario(env, args, manage):
         )
 
 
+# The study-stats scenario: the stats page and API for one student with 20,000 reviews (bench/study.py).
+STUDY_URLS = ["/bench/bare/", "/study/stats/", "/api/v1/study/stats/"]
+STUDY_QUERY_COUNTS = """
+import django, json; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+credentials, out = json.loads(%r), {}
+for url in %r:
+    client = Client(HTTP_COOKIE=credentials["cookie"], HTTP_AUTHORIZATION="Token " + credentials["token"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    out[url] = (response.status_code, len(ctx.captured_queries), len(response.content))
+print(json.dumps(out))
+"""
+
+
+def study_stats_scenario(env, args, manage):
+    """The stats page and API, one client at a time, for a student with 20,000 reviews of every card."""
+    subprocess.run(
+        manage + ["import_questions", "quizzes/content/questions.yaml"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    started = time.perf_counter()
+    made = subprocess.run(
+        [sys.executable, "-m", "bench.study"], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    credentials = json.loads(made.stdout.strip().splitlines()[-1])
+    loaded = time.perf_counter() - started
+    counted = subprocess.run(
+        [sys.executable, "-c", STUDY_QUERY_COUNTS % (json.dumps(credentials), STUDY_URLS)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    headers = {"Cookie": credentials["cookie"], "Authorization": f"Token {credentials['token']}"}
+    server, base = start_server(env, args.workers)
+    rows = []
+    try:
+        for url in STUDY_URLS:
+            for _ in range(3):  # warm up
+                fetch(base + url, headers)
+            latencies = sorted(fetch(base + url, headers)[0] for _ in range(args.requests))
+            rows.append((url, statistics.median(latencies) * 1000, latencies[int(len(latencies) * 0.95) - 1] * 1000))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        f"one student, {credentials['cards']} cards, {credentials['reviews']} reviews (loaded in {loaded:.1f} s); "
+        f"{args.requests} sequential requests per URL, gunicorn -w {args.workers}, {env['DATABASE_URL'].split(':')[0]}"
+    )
+    print(f"{'URL':24} {'status':>6} {'median':>9} {'p95':>9} {'x bare':>7} {'SQL':>4} {'KB':>6}")
+    bare = rows[0][1]
+    for url, median, p95 in rows:
+        status, queries, size = counts[url]
+        print(f"{url:24} {status:>6} {median:8.1f}m {p95:8.1f}m {median / bare:7.1f} {queries:>4} {size / 1024:6.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per URL (default 200)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
         "--scenario",
-        choices=["pages", "guessing", "quiz"],
+        choices=["pages", "guessing", "quiz", "study-stats"],
         default="pages",
         help=(
             "pages: every URL against the bare view (default); guessing: the home page while 8 clients guess "
-            "passwords; quiz: start, answer and submit attempts through the API"
+            "passwords; quiz: start, answer and submit attempts through the API; study-stats: the study "
+            "statistics page and API for one student with 20,000 reviews"
         ),
     )
     args = parser.parse_args()
@@ -367,6 +432,10 @@ def main():
 
     if args.scenario == "quiz":
         quiz_scenario(env, args, manage)
+        return
+
+    if args.scenario == "study-stats":
+        study_stats_scenario(env, args, manage)
         return
 
     if args.scenario == "guessing":

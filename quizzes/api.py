@@ -8,6 +8,7 @@ attempt is a 404, as is a draft quiz to anybody but an editor.
 
 from django import forms
 from django.db.models import Prefetch
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -22,6 +23,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from briefings.filters import SLUG_PATTERN, FilterForm
 from briefings.models import Paragraph, Section
@@ -46,7 +48,9 @@ from .serializers import (
     FlagSerializer,
     PublicQuestionSerializer,
     QuizSerializer,
+    StudyStatsSerializer,
 )
+from .stats import StudyStats
 
 
 def is_editor(user):
@@ -339,3 +343,31 @@ def register(router):
     router.register("questions", QuestionViewSet, basename="question")
     router.register("quizzes", QuizViewSet, basename="quiz")
     router.register("attempts", AttemptViewSet, basename="attempt")
+
+
+# -- study: plain views under /api/v1/study/ (sahel_learn/api_urls.py includes ``urlpatterns``) -------
+
+
+class StudyStatsView(APIView):
+    """The signed-in student's study statistics: the numbers of the /study/stats/ page."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="v1_study_stats",
+        tags=["study"],
+        description=_(
+            "Your study statistics now: the due forecast for 30 study days, reviews per day over a year, "
+            "true retention by day, week and month (young and mature cards apart), estimated knowledge and "
+            "its trend, the distributions of retrievability, stability and difficulty, and mastery by "
+            "section, topic, leader and country. Only your own reviews."
+        ),
+        responses={200: StudyStatsSerializer, 401: UNAUTHENTICATED},
+    )
+    def get(self, request):
+        return Response(StudyStatsSerializer(StudyStats.of(user=request.user, now=timezone.now())).data)
+
+
+urlpatterns = [
+    path("study/stats/", StudyStatsView.as_view(), name="study-stats"),
+]

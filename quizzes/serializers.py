@@ -733,3 +733,115 @@ class StudyErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField(help_text=_("What refused it, for programs: “stale_rating”, “nothing_to_undo”…"))
+
+
+# -- study statistics ---------------------------------------------------------------------------------
+
+
+class DueDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    due = serializers.IntegerField(help_text=_("Cards falling due that study day (today: the overdue ones too)."))
+
+
+class ReviewDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    reviews = serializers.IntegerField()
+
+
+class RetentionSerializer(serializers.Serializer):
+    passed = serializers.IntegerField(help_text=_("Reviews rated Hard, Good or Easy."))
+    total = serializers.IntegerField(help_text=_("Reviews of cards in review (seen before)."))
+    rate = serializers.FloatField(allow_null=True, help_text=_("passed / total; null without reviews."))
+
+
+class RetentionPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text=_("The period's first study day (a day, a Monday, a month's first)."))
+    young = RetentionSerializer(help_text=_("Cards whose interval was under 21 days."))
+    mature = RetentionSerializer(help_text=_("Cards whose interval was 21 days or more."))
+    all = RetentionSerializer()
+
+
+class RetentionTableSerializer(serializers.Serializer):
+    by_day = RetentionPeriodSerializer(many=True, source="retention_by_day")
+    by_week = RetentionPeriodSerializer(many=True, source="retention_by_week")
+    by_month = RetentionPeriodSerializer(many=True, source="retention_by_month")
+
+
+class KnowledgePointSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    knowledge = serializers.FloatField()
+
+
+class HistogramBinSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    cards = serializers.IntegerField()
+
+
+class MasteryRowSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField(help_text=_("Its page on the site (empty for a topic)."))
+    studied = serializers.IntegerField()
+    total = serializers.IntegerField()
+    retrievability = serializers.FloatField(allow_null=True, help_text=_("The mean over its studied cards."))
+
+
+class MasterySerializer(serializers.Serializer):
+    sections = MasteryRowSerializer(many=True)
+    topics = MasteryRowSerializer(many=True)
+    leaders = MasteryRowSerializer(many=True)
+    countries = MasteryRowSerializer(many=True)
+
+
+class DistributionsSerializer(serializers.Serializer):
+    retrievability = HistogramBinSerializer(many=True)
+    stability = HistogramBinSerializer(many=True)
+    difficulty = HistogramBinSerializer(many=True)
+
+
+class StudyStatsSerializer(serializers.Serializer):
+    """A ``quizzes.stats.StudyStats``: what the stats page shows, as numbers."""
+
+    today = serializers.DateField(help_text=_("The current study day."))
+    desired_retention = serializers.FloatField()
+    studied = serializers.IntegerField(help_text=_("Cards with at least one review."))
+    knowledge = serializers.FloatField(help_text=_("The sum of the studied cards' retrievability now."))
+    overdue = serializers.IntegerField()
+    reviews_last_year = serializers.IntegerField()
+    days_studied_last_year = serializers.IntegerField()
+    forecast = serializers.SerializerMethodField()
+    reviews_per_day = serializers.SerializerMethodField()
+    retention = serializers.SerializerMethodField()
+    knowledge_trend = serializers.SerializerMethodField()
+    distributions = serializers.SerializerMethodField()
+    mastery = MasterySerializer()
+
+    @extend_schema_field(DueDaySerializer(many=True))
+    def get_forecast(self, stats):
+        return DueDaySerializer([{"day": day, "due": due} for day, due in stats.forecast], many=True).data
+
+    @extend_schema_field(ReviewDaySerializer(many=True))
+    def get_reviews_per_day(self, stats):
+        rows = [{"day": day, "reviews": count} for day, count in sorted(stats.reviews_per_day.items())]
+        return ReviewDaySerializer(rows, many=True).data
+
+    @extend_schema_field(RetentionTableSerializer)
+    def get_retention(self, stats):
+        return RetentionTableSerializer(stats).data
+
+    @extend_schema_field(KnowledgePointSerializer(many=True))
+    def get_knowledge_trend(self, stats):
+        rows = [{"at": moment, "knowledge": value} for moment, value in stats.knowledge_trend]
+        return KnowledgePointSerializer(rows, many=True).data
+
+    @extend_schema_field(DistributionsSerializer)
+    def get_distributions(self, stats):
+        def bins(histogram):
+            return [{"label": label, "cards": cards} for label, cards in histogram]
+
+        return DistributionsSerializer(
+            {
+                "retrievability": bins(stats.retrievability_histogram),
+                "stability": bins(stats.stability_histogram),
+                "difficulty": bins(stats.difficulty_histogram),
+            }
+        ).data

@@ -28,3 +28,9 @@ urlpatterns = [
     path("study/settings/", views.study_settings, name="study-settings"),
     path("study/settings/optimize/", views.study_optimize, name="study-optimize"),
 ]
+
+# -- study statistics
+urlpatterns += [
+    path("study/stats/", views.study_stats, name="study-stats"),
+    path("study/cards/<int:question_pk>/", views.reviewstate_detail, name="reviewstate-detail"),
+]

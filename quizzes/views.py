@@ -34,6 +34,7 @@ from briefings.models import Briefing, Country, Paragraph, Section
 from sahel_learn.htmx import render_swappable
 
 from . import actions
+from .charts import study_charts
 from .forms import FlagForm, StudyCardForm, StudyRatingForm, StudySettingsForm, SuspendForm, answer_form
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
@@ -61,8 +62,9 @@ from .models import (
     TimeoutAction,
     Topic,
 )
-from .scheduling import WORKLOAD_NEW_PER_DAY, workload_change
+from .scheduling import WORKLOAD_NEW_PER_DAY, as_utc, describe_interval, workload_change
 from .serializers import rating_previews
+from .stats import StudyStats
 
 PANEL = "question-panel"
 
@@ -834,3 +836,71 @@ def study_optimize(request):
             request, _("Your parameters are fitted, but FSRS's defaults predict your reviews better: they stay in use.")
         )
     return redirect(reverse("quizzes:study-settings") + "#optimize")
+
+
+# -- study statistics --------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_safe
+def study_stats(request):
+    """The student's own statistics (``quizzes.stats.StudyStats``), each chart a server-drawn SVG with its table."""
+    stats = StudyStats.of(user=request.user, now=timezone.now())
+    context = {"stats": stats, "charts": study_charts(stats) if stats.has_studied else None}
+    return render(request, "quizzes/study_stats.html", context)
+
+
+@never_cache
+@login_required
+@require_safe
+def reviewstate_detail(request, question_pk):
+    """One card's history for the student: its state now and every review; the answer only once reviewed."""
+    now = timezone.now()
+    question = get_object_or_404(
+        Question.objects.usable().prefetch_related(
+            "options", Prefetch("citations", queryset=Paragraph.objects.select_related("section")), "sections"
+        ),
+        pk=question_pk,
+    )
+    state = ReviewState.objects.of(request.user).filter(question=question).first()
+    logs = list(state.logs.order_by("reviewed_at", "pk")) if state else []
+    retrievability = None
+    if state and not state.is_new():
+        scheduler = StudySettings.objects.for_user(request.user).scheduler(seed="stats")
+        retrievability = scheduler.get_card_retrievability(state.to_card(), as_utc(now))
+    context = {
+        "question": question,
+        "state": state if state and not state.is_new() else None,
+        "suspended": bool(state and state.suspended),
+        "retrievability": retrievability,
+        "now": now,
+        "reviews": [ReviewRow(log) for log in logs],
+        "shows_answer": bool(logs),
+        "study_url": _study_url_for(question),
+        "types": QuestionType,
+    }
+    return render(request, "quizzes/reviewstate_detail.html", context)
+
+
+def _study_url_for(question):
+    """Where to study a card: a session of its (first) section's deck, else the study page."""
+    section = next(iter(question.sections.all()), None)
+    if section is None:
+        return reverse("quizzes:study-home")
+    return _session_url(Deck(DeckKind.SECTION, section.slug))
+
+
+@dataclass
+class ReviewRow:
+    """One review as the card's history shows it: the log row and the interval it gave."""
+
+    log: object
+
+    @property
+    def interval(self):
+        return describe_interval(self.log.after_due - self.log.reviewed_at)
+
+    @property
+    def seconds(self):
+        return f"{self.log.duration_ms / 1000:.1f}" if self.log.duration_ms is not None else None

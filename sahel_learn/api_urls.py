@@ -61,6 +61,7 @@ class SchemaView(SpectacularAPIView):
 urlpatterns = [
     path("v1/", include(briefings_api.urlpatterns)),
     path("v1/study/", include(study_api.urlpatterns)),
+    path("v1/", include(quizzes_api.urlpatterns)),
     path("v1/", include(router.urls)),
     path("schema/", SchemaView.as_view(), name="schema"),
     path(

@@ -22,6 +22,7 @@ def test_each_quiz_operation_documents_its_answers(client):
     assert codes("/api/v1/attempts/{id}/responses/{question_id}/", "put") == {"200", "400", "401", "403", "404", "409"}
     assert codes("/api/v1/attempts/{id}/flags/{question_id}/", "put") == {"200", "400", "401", "403", "404", "409"}
     assert codes("/api/v1/attempts/{id}/submit/", "post") == {"200", "401", "403", "404", "409"}
+    assert codes("/api/v1/study/stats/", "get") == {"200", "401"}  # no token or session, or a bad token
 
 
 def test_each_study_operation_documents_its_answers(client):
