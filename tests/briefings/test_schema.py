@@ -59,6 +59,12 @@ QUIZ_OPERATIONS = {
     "/api/v1/attempts/{id}/responses/{question_id}/",
     "/api/v1/attempts/{id}/flags/{question_id}/",
     "/api/v1/attempts/{id}/submit/",
+    "/api/v1/cohorts/",
+    "/api/v1/cohorts/{id}/",
+    "/api/v1/cohorts/{id}/join-code/",
+    "/api/v1/cohorts/{id}/members/",
+    "/api/v1/cohorts/{id}/members/{student_id}/",
+    "/api/v1/cohorts/join/",
 }
 
 
