@@ -38,6 +38,7 @@ urlpatterns += [
     path("classes/<int:pk>/joining/", views.cohort_joining, name="cohort-joining"),
     path("classes/<int:pk>/trainers/", views.cohort_add_trainer, name="cohort-add-trainer"),
     path("classes/<int:pk>/students/new/", views.cohort_add_students, name="cohort-add-students"),
+    path("classes/<int:pk>/passwords/", views.cohort_password_sheet, name="cohort-password-sheet"),
     path(
         "classes/<int:pk>/students/<int:student_pk>/remove/", views.cohort_remove_student, name="cohort-remove-student"
     ),

@@ -796,8 +796,8 @@ def study_leeches(request):
 # The trainer's pages need the trainer role (``is_trainer``: anybody else, editors included, gets a
 # 403) and reach only the trainer's own or co-trained classes (``Cohort.objects.taught_by``:
 # another's class is a 404). A refused request (a ``CohortError``) answers its own status with its
-# message, and nothing is changed. The one-time passwords are shown once, on the page that answers the
-# POST which made them (never cached), and are stored only hashed.
+# message, and nothing is changed. The one-time passwords are shown once, on the sheet the POST that made
+# them redirects to (never cached); the accounts keep them only hashed.
 
 
 def trainer_required(view):
@@ -907,7 +907,33 @@ def cohort_remove_student(request, pk, student_pk):
     return redirect(cohort)
 
 
-def _password_sheet(request, cohort, issued):
+# The passwords just made wait in the session for the sheet that shows them, which takes them out:
+# a reload of the sheet shows them no more, and never makes the accounts a second time.
+SHEET_KEY = "cohort_password_sheet"
+
+
+def _to_password_sheet(request, cohort, issued):
+    rows = [[row.student.pk, row.password] for row in issued]
+    request.session[SHEET_KEY] = {"cohort": cohort.pk, "rows": rows}
+    return redirect("quizzes:cohort-password-sheet", pk=cohort.pk)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_password_sheet(request, pk):
+    """The one-time passwords just made for students of the class, once; printable."""
+    cohort = _taught_cohort(request, pk)
+    sheet = request.session.get(SHEET_KEY)
+    issued = []
+    if sheet and sheet.get("cohort") == cohort.pk:
+        del request.session[SHEET_KEY]
+        students = cohort.students.in_bulk([student_pk for student_pk, _password in sheet["rows"]])
+        issued = [
+            actions.IssuedPassword(student=students[student_pk], password=password)
+            for student_pk, password in sheet["rows"]
+            if student_pk in students
+        ]
     context = {"cohort": cohort, "issued": issued, "login_url": request.build_absolute_uri(reverse("login"))}
     return render(request, "quizzes/cohort_password_sheet.html", context)
 
@@ -919,7 +945,7 @@ def cohort_reset_password(request, pk, student_pk):
     """A new one-time password for a student: the sheet with it, shown once."""
     cohort = _taught_cohort(request, pk)
     issued = actions.reset_student_password(cohort=cohort, student=_student_of(cohort, student_pk), by=request.user)
-    return _password_sheet(request, cohort, [issued])
+    return _to_password_sheet(request, cohort, [issued])
 
 
 @never_cache
@@ -956,7 +982,7 @@ def cohort_add_students(request, pk):
             form.add_error(None, error.message)
             context = {"cohort": cohort, "form": form}
             return render(request, "quizzes/cohort_students_form.html", context, status=error.http_status)
-        return _password_sheet(request, cohort, issued)
+        return _to_password_sheet(request, cohort, issued)
     context = {"cohort": cohort, "form": form}
     return render(request, "quizzes/cohort_students_form.html", context, status=400 if form.errors else 200)
 

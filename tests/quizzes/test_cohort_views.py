@@ -60,27 +60,21 @@ def _trainer_requests(world):
         "add-students": ("post", reverse("quizzes:cohort-add-students", args=[cohort.pk]), {"names": "Issa Maïga"}),
         "remove": ("post", reverse("quizzes:cohort-remove-student", args=[cohort.pk, student.pk]), {}),
         "reset": ("post", reverse("quizzes:cohort-reset-password", args=[cohort.pk, student.pk]), {}),
+        "sheet": ("get", reverse("quizzes:cohort-password-sheet", args=[cohort.pk]), None),
     }
 
 
+PAGES = ["list", "create", "detail", "regenerate", "joining", "add-trainer", "add-students", "remove", "reset", "sheet"]
 # What each asks gets, page by page; "login" is the redirect to sign in.
 EXPECTED = {
-    "anonymous": dict.fromkeys(
-        ["list", "create", "detail", "regenerate", "joining", "add-trainer", "add-students", "remove", "reset"], "login"
-    ),
-    "student": dict.fromkeys(
-        ["list", "create", "detail", "regenerate", "joining", "add-trainer", "add-students", "remove", "reset"], 403
-    ),
-    "other_student": dict.fromkeys(
-        ["list", "create", "detail", "regenerate", "joining", "add-trainer", "add-students", "remove", "reset"], 403
-    ),
-    "editor": dict.fromkeys(
-        ["list", "create", "detail", "regenerate", "joining", "add-trainer", "add-students", "remove", "reset"], 403
-    ),
+    "anonymous": dict.fromkeys(PAGES, "login"),
+    "student": dict.fromkeys(PAGES, 403),
+    "other_student": dict.fromkeys(PAGES, 403),
+    "editor": dict.fromkeys(PAGES, 403),
     "other_trainer": {
         "list": 200,
         "create": 200,
-        **dict.fromkeys(["detail", "regenerate", "joining", "add-trainer", "add-students", "remove", "reset"], 404),
+        **dict.fromkeys(PAGES[2:], 404),
     },
     "trainer": {
         "list": 200,
@@ -89,9 +83,10 @@ EXPECTED = {
         "regenerate": 302,
         "joining": 302,
         "add-trainer": 302,
-        "add-students": 200,
+        "add-students": 302,
         "remove": 302,
-        "reset": 200,
+        "reset": 302,
+        "sheet": 200,
     },
     "co_trainer": {
         "list": 200,
@@ -100,9 +95,10 @@ EXPECTED = {
         "regenerate": 302,
         "joining": 302,
         "add-trainer": 403,  # only the owner adds co-trainers
-        "add-students": 200,
+        "add-students": 302,
         "remove": 302,
-        "reset": 200,
+        "reset": 302,
+        "sheet": 200,
     },
 }
 
@@ -275,9 +271,11 @@ def test_students_added_in_bulk_get_a_password_sheet_shown_once(client, world):
     url = reverse("quizzes:cohort-add-students", args=[world["cohort"].pk])
     assert client.get(url).templates[0].name == "quizzes/cohort_students_form.html"
 
-    response = client.post(url, {"names": "Issa Maïga\nAwa Keita\n"})
+    made = client.post(url, {"names": "Issa Maïga\nAwa Keita\n"})
 
-    assert response.status_code == 200
+    sheet_url = reverse("quizzes:cohort-password-sheet", args=[world["cohort"].pk])
+    assert (made.status_code, made["Location"]) == (302, sheet_url)
+    response = client.get(sheet_url)
     assert response.templates[0].name == "quizzes/cohort_password_sheet.html"
     assert "no-store" in response["Cache-Control"]
     issued = response.context["issued"]
@@ -290,14 +288,30 @@ def test_students_added_in_bulk_get_a_password_sheet_shown_once(client, world):
         assert f'<td class="credential">{row.password}</td>' in page
     assert "Sign in at http://testserver/accounts/login/ with your username" in page
     assert sorted(world["cohort"].students.values_list("username", flat=True)) == ["awa", "awa.keita", "issa.maiga"]
-    # The class page does not show them again.
+    # Neither the class page nor the sheet, reloaded, shows them again; nothing is made twice.
     assert issued[0].password not in client.get(world["cohort"].get_absolute_url()).content.decode()
+    again = client.get(sheet_url)
+    assert again.context["issued"] == []
+    assert issued[0].password not in again.content.decode()
+    assertContains(again, "The passwords were shown once and are not kept.")
+    assert world["cohort"].students.count() == 3
+
+
+def test_another_classs_sheet_does_not_show_the_passwords(client, world):
+    client.force_login(world["trainer"])
+    client.post(reverse("quizzes:cohort-add-students", args=[world["cohort"].pk]), {"names": "Issa Maïga"})
+    elsewhere = factories.cohort_of(world["trainer"])
+    assert client.get(reverse("quizzes:cohort-password-sheet", args=[elsewhere.pk])).context["issued"] == []
+    sheet = client.get(reverse("quizzes:cohort-password-sheet", args=[world["cohort"].pk]))
+    assert [row.student.username for row in sheet.context["issued"]] == ["issa.maiga"]
 
 
 def test_students_can_be_added_from_an_uploaded_csv(client, world):
     client.force_login(world["trainer"])
     upload = SimpleUploadedFile("class.csv", "name,age\nIssa Maïga,14\n".encode(), content_type="text/csv")
-    response = client.post(reverse("quizzes:cohort-add-students", args=[world["cohort"].pk]), {"file": upload})
+    response = client.post(
+        reverse("quizzes:cohort-add-students", args=[world["cohort"].pk]), {"file": upload}, follow=True
+    )
     assert [row.student.username for row in response.context["issued"]] == ["issa.maiga"]
 
 
@@ -330,7 +344,9 @@ def test_a_list_that_cannot_be_read_makes_no_account(client, world, data, errors
 
 def test_a_reset_password_is_shown_once_on_its_sheet(client, world):
     client.force_login(world["co_trainer"])
-    response = client.post(reverse("quizzes:cohort-reset-password", args=[world["cohort"].pk, world["student"].pk]))
+    response = client.post(
+        reverse("quizzes:cohort-reset-password", args=[world["cohort"].pk, world["student"].pk]), follow=True
+    )
     (issued,) = response.context["issued"]
     world["student"].refresh_from_db()
     assert world["student"].check_password(issued.password)
