@@ -471,3 +471,32 @@ def test_my_classes_has_a_fixed_query_count(client, django_assert_num_queries, r
         response = client.get(reverse("quizzes:cohort-mine"))
     assert len(response.context["cohorts"]) == rows
     assert response.content.decode().count("Leave<span") == rows
+
+
+# -- the admin --------------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_classes_with_their_students_and_shows_members_inline(client, world):
+    admin = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    listed = client.get(reverse("admin:quizzes_cohort_changelist"))
+    assert listed.status_code == 200
+    assert [(c.name, c.student_count) for c in listed.context["cl"].result_list] == [("Form 3B", 1), ("Form 4", 1)]
+    searched = client.get(reverse("admin:quizzes_cohort_changelist") + "?q=mariam")
+    assert [c.name for c in searched.context["cl"].result_list] == ["Form 3B"]
+
+    page = client.get(reverse("admin:quizzes_cohort_change", args=[world["cohort"].pk]))
+    assert page.status_code == 200
+    inlines = {formset.opts.model._meta.model_name: formset for formset in page.context["inline_admin_formsets"]}
+    assert [form.instance.student for form in inlines["cohortmembership"].formset.forms] == [world["student"]]
+    assert [(form.instance.trainer, form.instance.is_owner) for form in inlines["cohorttrainer"].formset.forms] == [
+        (world["trainer"], True),
+        (world["co_trainer"], False),
+    ]
+    assertContains(page, "AB3K7Q")
+
+
+def test_editors_do_not_manage_classes_in_the_admin(client, world):
+    client.force_login(world["editor"])
+    assert client.get(reverse("admin:quizzes_cohort_changelist")).status_code == 403
