@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch, Q
@@ -36,7 +37,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from briefings.models import Briefing, Paragraph
 from briefings.parsing import BriefingFormatError
+from sahel_learn.accounts.models import OneTimePassword
+from sahel_learn.accounts.roles import STUDENTS, TRAINERS, role_of
 
+from .cohorts import new_join_code, new_one_time_password, normalize_join_code, username_base
 from .generation import Content, build_questions
 from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, score
 from .models import (
@@ -48,6 +52,9 @@ from .models import (
     AttemptQuestion,
     AttemptState,
     CardState,
+    Cohort,
+    CohortMembership,
+    CohortTrainer,
     ParameterSet,
     ParameterValue,
     Question,
@@ -1290,3 +1297,280 @@ def update_study_settings(*, user, data):
         for position, minutes in enumerate(data[name], start=1)
     )
     return StudySettings.objects.for_user(user)
+
+
+# -- classes ------------------------------------------------------------------------------------------
+#
+# A refused request raises a ``CohortError`` carrying the HTTP status the pages and the API answer
+# with; nothing is changed. The caller scopes the class first (``Cohort.objects.taught_by``: a
+# trainer reaches only their own classes); the rules beyond that (who may join, who may add a
+# co-trainer) are checked here.
+
+
+class CohortError(Exception):
+    """A request on a class refused: nothing was changed."""
+
+    http_status = 409
+    code = "cohort_error"
+    default_message = _lazy("This cannot be done with this class.")
+
+    def __init__(self, message=None):
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class UnknownJoinCode(CohortError):
+    http_status = 400
+    code = "unknown_join_code"
+    default_message = _lazy("No class has this code. Check it with your trainer: a class's code may have been changed.")
+
+
+class JoiningClosed(CohortError):
+    http_status = 403
+    code = "joining_closed"
+    default_message = _lazy("This class is not taking new students: ask your trainer to open joining.")
+
+
+class AlreadyMember(CohortError):
+    http_status = 409
+    code = "already_member"
+    default_message = _lazy("You are already in this class.")
+
+
+class NotAStudent(CohortError):
+    http_status = 403
+    code = "not_a_student"
+    default_message = _lazy("Only students join classes: your account is a trainer's or an editor's.")
+
+
+class NotAMember(CohortError):
+    http_status = 404
+    code = "not_a_member"
+    default_message = _lazy("This student is not in this class.")
+
+
+class NotATrainer(CohortError):
+    http_status = 400
+    code = "not_a_trainer"
+    default_message = _lazy("There is no trainer with this username.")
+
+
+class AlreadyATrainer(CohortError):
+    http_status = 409
+    code = "already_a_trainer"
+    default_message = _lazy("This trainer already teaches this class.")
+
+
+class NotTheOwner(CohortError):
+    http_status = 403
+    code = "not_the_owner"
+    default_message = _lazy("Only the trainer who made this class can add co-trainers.")
+
+
+class InvalidNameList(CohortError):
+    http_status = 400
+    code = "invalid_name_list"
+
+
+@dataclass
+class IssuedPassword:
+    """A one-time password as the printable sheet shows it, once: it is stored only hashed."""
+
+    student: object
+    password: str
+
+
+def _cohort_for_code(code, *, lock):
+    cohorts = Cohort.objects.filter(join_code=normalize_join_code(code))
+    return (cohorts.select_for_update() if lock else cohorts).first()
+
+
+def join_refusal(code):
+    """Why ``code`` would not let a student join now (a ``CohortError``), or None: for forms' messages."""
+    cohort = _cohort_for_code(code, lock=False)
+    if cohort is None:
+        return UnknownJoinCode()
+    if not cohort.joining_open:
+        return JoiningClosed()
+    return None
+
+
+def _unique_join_code():
+    for _attempt in range(20):
+        code = new_join_code()
+        if not Cohort.objects.filter(join_code=code).exists():
+            return code
+    raise RuntimeError("no free join code after 20 tries")  # 887 million codes: not in this universe
+
+
+@transaction.atomic
+def create_cohort(*, name, created_by, description="", term="", now=None):
+    """A new class owned by ``created_by`` (a trainer), open for joining, with a fresh code."""
+    cohort = Cohort(
+        name=name,
+        description=description,
+        term=term,
+        join_code=_unique_join_code(),
+        created_by=created_by,
+        created_at=now or timezone.now(),
+    )
+    cohort.full_clean()
+    cohort.save()
+    CohortTrainer.objects.create(cohort=cohort, trainer=created_by, is_owner=True, added_at=cohort.created_at)
+    return cohort
+
+
+@transaction.atomic
+def join_cohort(*, code, student, now=None):
+    """Put ``student`` in the class whose code is ``code`` (any case, spaces or hyphens).
+
+    Refused: a code no class has (``UnknownJoinCode``, also an old code since regenerated), a class
+    not taking students (``JoiningClosed``), an account that is not a student's (``NotAStudent``),
+    a student already in it (``AlreadyMember``). The class row is locked while the student is added,
+    so a code regenerated or joining closed at the same moment either comes before or after, and the
+    unique membership makes a double click one membership.
+    """
+    if role_of(student) != STUDENTS:
+        raise NotAStudent()
+    cohort = _cohort_for_code(code, lock=True)
+    if cohort is None:
+        raise UnknownJoinCode()
+    if not cohort.joining_open:
+        raise JoiningClosed()
+    if CohortMembership.objects.filter(cohort=cohort, student=student).exists():
+        raise AlreadyMember(_("You are already in the class “%(name)s”.") % {"name": cohort.name})
+    try:
+        with transaction.atomic():
+            CohortMembership.objects.create(cohort=cohort, student=student, joined_at=now or timezone.now())
+    except IntegrityError:  # the same student, a moment earlier, in another request
+        raise AlreadyMember(_("You are already in the class “%(name)s”.") % {"name": cohort.name}) from None
+    return cohort
+
+
+@transaction.atomic
+def leave_cohort(*, cohort, student):
+    """The student leaves the class (their attempts and study stay theirs)."""
+    deleted, _rows = CohortMembership.objects.filter(cohort=cohort, student=student).delete()
+    if not deleted:
+        raise NotAMember(_("You are not in this class."))
+
+
+@transaction.atomic
+def remove_student(*, cohort, student):
+    """A trainer takes the student out of the class; the student's account stays."""
+    deleted, _rows = CohortMembership.objects.filter(cohort=cohort, student=student).delete()
+    if not deleted:
+        raise NotAMember()
+
+
+@transaction.atomic
+def regenerate_join_code(*, cohort):
+    """A new code for the class; the old one (and its join link) no longer joins anything."""
+    locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    locked.join_code = _unique_join_code()
+    locked.save(update_fields=["join_code"])
+    cohort.join_code = locked.join_code
+    return cohort
+
+
+@transaction.atomic
+def set_joining_open(*, cohort, joining_open):
+    """Open or close joining by code and link (students already in stay)."""
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).update(joining_open=joining_open)
+    cohort.joining_open = joining_open
+    return cohort
+
+
+@transaction.atomic
+def add_co_trainer(*, cohort, username, by, now=None):
+    """The class's owner (``by``) adds the trainer ``username`` as a co-trainer: they manage it too."""
+    if not cohort.is_owned_by(by):
+        raise NotTheOwner()
+    trainer = get_user_model().objects.filter(username__iexact=username.strip()).first()
+    if trainer is None or role_of(trainer) != TRAINERS:
+        raise NotATrainer(
+            _("There is no trainer with the username “%(username)s”.") % {"username": username.strip()[:150]}
+        )
+    if CohortTrainer.objects.filter(cohort=cohort, trainer=trainer).exists():
+        raise AlreadyATrainer(_("%(name)s already teaches this class.") % {"name": trainer.get_username()})
+    try:
+        with transaction.atomic():
+            return CohortTrainer.objects.create(cohort=cohort, trainer=trainer, added_at=now or timezone.now())
+    except IntegrityError:
+        raise AlreadyATrainer(_("%(name)s already teaches this class.") % {"name": trainer.get_username()}) from None
+
+
+def _usernames_for(names):
+    """One new username per name, unique among the accounts and within the list: "aissata.traore", "aissata.traore2"."""
+    User = get_user_model()
+    bases = [username_base(name) for name in names]
+    condition = Q()
+    for base in set(bases):
+        condition |= Q(username__istartswith=base)
+    taken = {username.lower() for username in User.objects.filter(condition).values_list("username", flat=True)}
+    usernames = []
+    for base in bases:
+        candidate, number = base, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}{number}"
+        taken.add(candidate)
+        usernames.append(candidate)
+    return usernames
+
+
+def _one_time_password(user):
+    password = new_one_time_password()
+    user.set_password(password)
+    return password
+
+
+class UsernamesTaken(CohortError):
+    http_status = 409
+    code = "usernames_taken"
+    default_message = _lazy("Another account took one of these usernames a moment ago: add the list again.")
+
+
+@transaction.atomic
+def create_students_in_bulk(*, cohort, names, by, now=None):
+    """Student accounts for ``names`` (``parse_student_names``' list), in the class, with one-time passwords.
+
+    Each gets a username made from the name (ASCII, unique), the name as its display name, and a
+    one-time password to change at first sign-in (a ``OneTimePassword`` row). Returns the
+    ``IssuedPassword`` list in the order of the names: the only time the passwords are seen. A fixed
+    number of queries, however many names.
+    """
+    now = now or timezone.now()
+    User = get_user_model()
+    users = [
+        User(username=username, first_name=name) for name, username in zip(names, _usernames_for(names), strict=True)
+    ]
+    passwords = [_one_time_password(user) for user in users]
+    try:
+        with transaction.atomic():
+            User.objects.bulk_create(users)
+    except IntegrityError:
+        raise UsernamesTaken() from None
+    # Read back for their ids (SQLite's bulk insert does not return them on every version).
+    usernames = [user.username for user in users]
+    by_username = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    users = [by_username[username] for username in usernames]
+    Group.objects.get(name=STUDENTS).user_set.add(*users)
+    OneTimePassword.objects.bulk_create([OneTimePassword(user=user, issued_by=by, issued_at=now) for user in users])
+    CohortMembership.objects.bulk_create(
+        [CohortMembership(cohort=cohort, student=user, joined_at=now) for user in users]
+    )
+    return [IssuedPassword(student=user, password=password) for user, password in zip(users, passwords, strict=True)]
+
+
+@transaction.atomic
+def reset_student_password(*, cohort, student, by, now=None):
+    """A new one-time password for a student of the class; their other sessions end (the hash changed)."""
+    if not CohortMembership.objects.filter(cohort=cohort, student=student).exists():
+        raise NotAMember()
+    password = _one_time_password(student)
+    student.save(update_fields=["password"])
+    OneTimePassword.objects.update_or_create(
+        user=student, defaults={"issued_by": by, "issued_at": now or timezone.now()}
+    )
+    return IssuedPassword(student=student, password=password)

@@ -28,6 +28,9 @@ from .models import (
     AnswerOption,
     Attempt,
     AttemptQuestion,
+    Cohort,
+    CohortMembership,
+    CohortTrainer,
     Question,
     QuestionSource,
     QuestionStatus,
@@ -542,3 +545,38 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# -- classes ----------------------------------------------------------------------------------------
+
+
+class CohortMembershipInline(admin.TabularInline):
+    model = CohortMembership
+    extra = 0
+    fields = ("student", "joined_at")
+    raw_id_fields = ("student",)
+
+
+class CohortTrainerInline(admin.TabularInline):
+    model = CohortTrainer
+    extra = 0
+    fields = ("trainer", "is_owner", "added_at")
+    raw_id_fields = ("trainer",)
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    """Classes are made and run by their trainers on the site; here they can be looked into and corrected."""
+
+    list_display = ("name", "term", "join_code", "joining_open", "student_count", "created_at")
+    list_filter = ("joining_open",)
+    search_fields = ("name", "term", "join_code", "trainers__username")
+    readonly_fields = ("join_code", "created_by", "created_at")
+    inlines = [CohortTrainerInline, CohortMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_student_counts()
+
+    @admin.display(description=_("students"), ordering="student_count")
+    def student_count(self, obj):
+        return obj.student_count

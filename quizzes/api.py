@@ -7,6 +7,7 @@ attempt is a 404, as is a draft quiz to anybody but an editor.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.urls import path
 from django.utils import timezone
@@ -21,18 +22,22 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from briefings.filters import SLUG_PATTERN, FilterForm
 from briefings.models import Paragraph, Section
+from sahel_learn.accounts.roles import is_trainer
 from sahel_learn.api import NOT_FOUND, VALIDATION_ERROR, ErrorSerializer, Pagination, Schema
 
 from . import actions
+from .cohorts import NameListError, parse_student_names
 from .models import Attempt as AttemptModel
 from .models import (
     AttemptState,
+    Cohort,
+    CohortTrainer,
     Question,
     QuestionStatus,
     QuestionType,
@@ -44,10 +49,17 @@ from .serializers import (
     AttemptDetailSerializer,
     AttemptErrorSerializer,
     AttemptSerializer,
+    CohortErrorSerializer,
+    CohortSerializer,
     EditorQuestionSerializer,
     FlagSerializer,
+    IssuedPasswordSerializer,
+    JoinedCohortSerializer,
+    JoinSerializer,
+    MemberSerializer,
     PublicQuestionSerializer,
     QuizSerializer,
+    StudentNamesSerializer,
     StudyStatsSerializer,
 )
 from .stats import StudyStats
@@ -339,10 +351,209 @@ class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveMo
         return self._detail(attempt.pk)
 
 
+# -- classes ------------------------------------------------------------------------------------------------
+
+
+class IsTrainer(permissions.BasePermission):
+    """Trainers only (``is_trainer``): editors and students are refused (403), anonymous asked to sign in (401)."""
+
+    message = _("Only trainers manage classes.")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and is_trainer(request.user))
+
+
+class CohortErrorMixin:
+    """Answer a ``CohortError`` with its status, ``detail`` and ``code``; nothing was changed."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, actions.CohortError):
+            return Response({"detail": exc.message, "code": exc.code}, status=exc.http_status)
+        return super().handle_exception(exc)
+
+
+def cohort_refused(description):
+    return OpenApiResponse(CohortErrorSerializer, description=description)
+
+
+NOT_A_TRAINER = OpenApiResponse(
+    ErrorSerializer, description=_("Not a trainer (students and editors have no classes to manage).")
+)
+NOT_YOURS = OpenApiResponse(ErrorSerializer, description=_("No such class among the ones you teach."))
+STUDENT_ID = OpenApiParameter("student_id", int, OpenApiParameter.PATH, description=_("The student's id."))
+
+
+def _trainer_responses(ok, more=None):
+    return {ok[0]: ok[1], 401: UNAUTHENTICATED, 403: NOT_A_TRAINER, 404: NOT_YOURS, **(more or {})}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_("The classes you teach (own or co-trained), by name."),
+        responses=_trainer_responses((200, CohortSerializer(many=True))),
+    ),
+    create=extend_schema(
+        description=_("Create a class: you are its owner; it gets a join code and is open for joining."),
+        responses=_trainer_responses((201, CohortSerializer), {400: VALIDATION_ERROR}),
+    ),
+    retrieve=extend_schema(
+        description=_("One of your classes."), responses=_trainer_responses((200, CohortSerializer))
+    ),
+    update=extend_schema(
+        description=_("Change a class's name, description, term, or open or close joining."),
+        responses=_trainer_responses((200, CohortSerializer), {400: VALIDATION_ERROR}),
+    ),
+    partial_update=extend_schema(
+        description=_("Change some of a class's name, description, term and joining_open."),
+        responses=_trainer_responses((200, CohortSerializer), {400: VALIDATION_ERROR}),
+    ),
+)
+class CohortViewSet(
+    CohortErrorMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Classes, for their trainers (scoped by ``Cohort.objects.taught_by``); students only join."""
+
+    schema = Schema()
+    model = Cohort
+    serializer_class = CohortSerializer
+    permission_classes = [IsTrainer]
+    pagination_class = Pagination
+    lookup_value_regex = r"[^/]+"  # anything up to the next slash: a bad id gets the JSON 404
+
+    def get_permissions(self):
+        if self.action == "join":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        links = CohortTrainer.objects.select_related("trainer").order_by("-is_owner", "added_at", "pk")
+        return (
+            Cohort.objects.taught_by(self.request.user)
+            .with_student_counts()
+            .prefetch_related(Prefetch("trainer_links", queryset=links))
+            .order_by("name", "pk")
+        )
+
+    def _read_back(self, cohort):
+        return self.get_queryset().get(pk=cohort.pk)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        cohort = actions.create_cohort(
+            created_by=self.request.user,
+            name=data["name"],
+            description=data.get("description", ""),
+            term=data.get("term", ""),
+        )
+        if data.get("joining_open") is False:
+            actions.set_joining_open(cohort=cohort, joining_open=False)
+        serializer.instance = self._read_back(cohort)
+
+    def perform_update(self, serializer):
+        joining_open = serializer.validated_data.pop("joining_open", None)
+        cohort = serializer.save()
+        if joining_open is not None:
+            actions.set_joining_open(cohort=cohort, joining_open=joining_open)
+        serializer.instance = self._read_back(cohort)
+
+    @extend_schema(
+        operation_id="v1_cohorts_join_code_create",
+        description=_("A new join code for the class: the old code and link stop working."),
+        request=None,
+        responses=_trainer_responses((200, CohortSerializer)),
+    )
+    @action(detail=True, methods=["post"], url_path="join-code")
+    def regenerate_code(self, request, pk=None):
+        cohort = actions.regenerate_join_code(cohort=self.get_object())
+        return Response(CohortSerializer(self._read_back(cohort), context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        operation_id="v1_cohorts_members_list",
+        description=_("The students of one of your classes, by name."),
+        responses=_trainer_responses((200, MemberSerializer(many=True))),
+    )
+    @action(detail=True, methods=["get"], url_path="members", pagination_class=Pagination)
+    def members(self, request, pk=None):
+        cohort = self.get_object()
+        memberships = cohort.memberships.select_related("student").order_by(
+            "student__first_name", "student__username", "pk"
+        )
+        page = self.paginate_queryset(memberships)
+        return self.get_paginated_response(MemberSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="v1_cohorts_members_create",
+        description=_(
+            "Make student accounts for a list of names, in the class, each with a one-time password that must "
+            "be changed at first sign-in. The passwords are in this answer only."
+        ),
+        request=StudentNamesSerializer,
+        responses=_trainer_responses(
+            (201, IssuedPasswordSerializer(many=True)),
+            {400: VALIDATION_ERROR, 409: cohort_refused(_("A username was taken meanwhile: send the list again."))},
+        ),
+    )
+    @members.mapping.post
+    def add_members(self, request, pk=None):
+        cohort = self.get_object()
+        body = StudentNamesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            names = parse_student_names("\n".join(" ".join(name.split()) for name in body.validated_data["names"]))
+        except NameListError as error:
+            raise ValidationError({"names": [str(error)]}) from None
+        issued = actions.create_students_in_bulk(cohort=cohort, names=names, by=request.user)
+        return Response(IssuedPasswordSerializer(issued, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="v1_cohorts_members_destroy",
+        parameters=[STUDENT_ID],
+        description=_("Take a student out of the class (their account stays)."),
+        request=None,
+        responses=_trainer_responses(
+            (204, None), {404: cohort_refused(_("No such class among yours, or the student is not in it."))}
+        ),
+    )
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<student_id>[^/]+)")
+    def remove_member(self, request, pk=None, student_id=None):
+        cohort = self.get_object()
+        try:
+            student = get_user_model()(pk=int(student_id))
+        except ValueError:
+            raise actions.NotAMember() from None
+        actions.remove_student(cohort=cohort, student=student)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="v1_cohorts_join_create",
+        description=_("Join a class with its code (students only)."),
+        request=JoinSerializer,
+        responses={
+            201: JoinedCohortSerializer,
+            400: cohort_refused(_("No class has this code (or it was changed), or no code was given.")),
+            401: UNAUTHENTICATED,
+            403: cohort_refused(_("The class is not taking students, or the account is not a student's.")),
+            409: cohort_refused(_("You are already in this class.")),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="join")
+    def join(self, request):
+        body = JoinSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        cohort = actions.join_cohort(code=body.validated_data["code"], student=request.user)
+        return Response(JoinedCohortSerializer(cohort).data, status=status.HTTP_201_CREATED)
+
+
 def register(router):
     router.register("questions", QuestionViewSet, basename="question")
     router.register("quizzes", QuizViewSet, basename="quiz")
     router.register("attempts", AttemptViewSet, basename="attempt")
+    router.register("cohorts", CohortViewSet, basename="cohort")
 
 
 # -- study: plain views under /api/v1/study/ (sahel_learn/api_urls.py includes ``urlpatterns``) -------

@@ -16,7 +16,8 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import CERTAINTY_CHOICES, QuestionType, StepKind, StudySettings, StudyStep
+from .cohorts import NameListError, normalize_join_code, parse_student_names
+from .models import CERTAINTY_CHOICES, Cohort, QuestionType, StepKind, StudySettings, StudyStep
 from .steps import StepsError, format_steps, parse_steps
 
 NOT_AN_OPTION = _("That option is not one of this question's options.")
@@ -376,3 +377,89 @@ class StudySettingsForm(forms.ModelForm):
 
     def clean_relearning_steps(self):
         return self._clean_steps("relearning_steps")
+
+
+# -- classes ------------------------------------------------------------------------------------------
+
+
+class CohortForm(forms.ModelForm):
+    """A class's name, description and term (creating it is ``actions.create_cohort``)."""
+
+    class Meta:
+        model = Cohort
+        fields = ("name", "description", "term")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Class code"),
+        max_length=20,
+        help_text=_("The six letters and digits your trainer gave you; capitals or not, spaces do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        code = normalize_join_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(_("Type the class code."), code="required")
+        return code
+
+
+class CoTrainerForm(forms.Form):
+    username = forms.CharField(
+        label=_("Trainer's username"),
+        max_length=150,
+        help_text=_("They will see and manage this class as you do."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+# An uploaded list: a small text file.
+MAX_LIST_BYTES = 100_000
+
+
+class StudentListForm(forms.Form):
+    """A list of names, pasted or uploaded (.txt or .csv); ``names()`` reads it (``parse_student_names``)."""
+
+    names = forms.CharField(
+        label=_("Names, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_("For instance “Aïssata Traoré”. Each name gets an account with a one-time password."),
+    )
+    file = forms.FileField(
+        label=_("Or upload a list (.txt or .csv)"),
+        required=False,
+        help_text=_("A text file with one name per line, or a CSV file with the names in its first column."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.csv,text/plain,text/csv"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, pasted = cleaned.get("file"), cleaned.get("names", "")
+        if self.errors:
+            return cleaned
+        if upload is not None:
+            suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            if suffix not in ("txt", "csv"):
+                self.add_error("file", _("Upload a .txt or a .csv file."))
+                return cleaned
+            if upload.size > MAX_LIST_BYTES:
+                self.add_error("file", _("The file is larger than 100 KB: is it a list of names?"))
+                return cleaned
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", _("The file is not UTF-8 text: save it as “CSV UTF-8” or plain text."))
+                return cleaned
+            source, is_csv = "file", suffix == "csv"
+        elif pasted.strip():
+            source, text, is_csv = "names", pasted, False
+        else:
+            raise forms.ValidationError(_("Write some names, or upload a list."), code="required")
+        try:
+            cleaned["parsed_names"] = parse_student_names(text, is_csv=is_csv)
+        except NameListError as error:
+            self.add_error(source, str(error))
+        return cleaned

@@ -2546,3 +2546,8 @@ class ParameterValue(models.Model):
 
     def __str__(self):
         return f"w{self.index} = {self.value}"
+
+
+# -- classes: the models are in quizzes/cohorts.py ---------------------------------------------------
+
+from .cohorts import Cohort, CohortMembership, CohortTrainer  # noqa: E402, F401

@@ -23,6 +23,7 @@ from .models import (
     CERTAINTY_CHOICES,
     Attempt,
     CardState,
+    Cohort,
     ParameterSet,
     Question,
     QuestionType,
@@ -845,3 +846,77 @@ class StudyStatsSerializer(serializers.Serializer):
                 "difficulty": bins(stats.difficulty_histogram),
             }
         ).data
+
+
+# -- classes ----------------------------------------------------------------------------------------------
+
+
+class CohortTrainerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="trainer.pk")
+    username = serializers.CharField(source="trainer.username")
+    name = serializers.CharField(source="trainer.get_full_name")
+    is_owner = serializers.BooleanField()
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    """A class as its trainers see it. Writable: name, description, term, joining_open."""
+
+    student_count = serializers.IntegerField(read_only=True)
+    trainers = CohortTrainerSerializer(source="trainer_links", many=True, read_only=True)
+    join_path = serializers.CharField(read_only=True, help_text=_("The join link's path, to send to students."))
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "id",
+            "name",
+            "description",
+            "term",
+            "join_code",
+            "join_path",
+            "joining_open",
+            "student_count",
+            "trainers",
+            "created_at",
+        ]
+        read_only_fields = ["join_code", "created_at"]
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="student.pk")
+    username = serializers.CharField(source="student.username")
+    name = serializers.CharField(source="student.get_full_name")
+    joined_at = serializers.DateTimeField()
+
+
+class StudentNamesSerializer(serializers.Serializer):
+    names = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        allow_empty=False,
+        max_length=200,
+        help_text=_("One name per new student (at most 200)."),
+    )
+
+
+class IssuedPasswordSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="student.pk")
+    username = serializers.CharField(source="student.username")
+    name = serializers.CharField(source="student.first_name")
+    password = serializers.CharField(help_text=_("The one-time password: shown in this answer only."))
+
+
+class JoinSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=20, help_text=_("The class's code; case, spaces and hyphens do not matter.")
+    )
+
+
+class JoinedCohortSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    term = serializers.CharField()
+
+
+class CohortErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()

@@ -34,3 +34,27 @@ urlpatterns += [
     path("study/stats/", views.study_stats, name="study-stats"),
     path("study/cards/<int:question_pk>/", views.reviewstate_detail, name="reviewstate-detail"),
 ]
+
+# -- classes
+urlpatterns += [
+    path("classes/", views.cohort_list, name="cohort-list"),
+    path("classes/new/", views.cohort_create, name="cohort-create"),
+    path("classes/mine/", views.cohort_mine, name="cohort-mine"),
+    path("classes/join/", views.cohort_join, name="cohort-join"),
+    path("classes/join/<str:code>/", views.cohort_join_link, name="cohort-join-link"),
+    path("classes/<int:pk>/", views.cohort_detail, name="cohort-detail"),
+    path("classes/<int:pk>/code/", views.cohort_regenerate_code, name="cohort-regenerate-code"),
+    path("classes/<int:pk>/joining/", views.cohort_joining, name="cohort-joining"),
+    path("classes/<int:pk>/trainers/", views.cohort_add_trainer, name="cohort-add-trainer"),
+    path("classes/<int:pk>/students/new/", views.cohort_add_students, name="cohort-add-students"),
+    path("classes/<int:pk>/passwords/", views.cohort_password_sheet, name="cohort-password-sheet"),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/remove/", views.cohort_remove_student, name="cohort-remove-student"
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_pk>/password/",
+        views.cohort_reset_password,
+        name="cohort-reset-password",
+    ),
+    path("classes/<int:pk>/leave/", views.cohort_leave, name="cohort-leave"),
+]

@@ -12,6 +12,7 @@ is what htmx swaps: previous/next and the answer and flag forms ask for it with 
 the same address as their ``href``/``action``; without JavaScript the forms post and redirect.
 """
 
+import functools
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,22 +29,38 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from briefings.models import Briefing, Country, Paragraph, Section
+from sahel_learn.accounts.roles import is_trainer
 from sahel_learn.htmx import render_swappable
 
 from . import actions
 from .charts import study_charts
-from .forms import FlagForm, StudyCardForm, StudyRatingForm, StudySettingsForm, SuspendForm, answer_form
+from .cohorts import normalize_join_code
+from .forms import (
+    CohortForm,
+    CoTrainerForm,
+    FlagForm,
+    JoinCodeForm,
+    StudentListForm,
+    StudyCardForm,
+    StudyRatingForm,
+    StudySettingsForm,
+    SuspendForm,
+    answer_form,
+)
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
     CBM_BEST_RANGE,
     AnswerShapeError,
     Attempt,
     AttemptState,
+    Cohort,
+    CohortTrainer,
     Deck,
     DeckError,
     DeckKind,
@@ -904,3 +923,280 @@ class ReviewRow:
     @property
     def seconds(self):
         return f"{self.log.duration_ms / 1000:.1f}" if self.log.duration_ms is not None else None
+
+
+# -- classes -------------------------------------------------------------------------------------------
+#
+# The trainer's pages need the trainer role (``is_trainer``: anybody else, editors included, gets a
+# 403) and reach only the trainer's own or co-trained classes (``Cohort.objects.taught_by``:
+# another's class is a 404). A refused request (a ``CohortError``) answers its own status with its
+# message, and nothing is changed. The one-time passwords are shown once, on the sheet the POST that made
+# them redirects to (never cached); the accounts keep them only hashed.
+
+
+def trainer_required(view):
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_trainer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _taught_cohort(request, pk):
+    return get_object_or_404(Cohort.objects.taught_by(request.user), pk=pk)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_list(request):
+    """The trainer's classes (owned or co-trained), each with its students count and code."""
+    cohorts = Cohort.objects.taught_by(request.user).with_student_counts().order_by("name", "pk")
+    return render(request, "quizzes/cohort_list.html", {"cohorts": cohorts})
+
+
+@never_cache
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def cohort_create(request):
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = actions.create_cohort(created_by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("The class “%(name)s” is ready: give your students its code.") % {"name": cohort.name}
+        )
+        return redirect(cohort)
+    return render(request, "quizzes/cohort_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _cohort_page(request, cohort, *, co_trainer_form=None, error=None, status=200):
+    memberships = cohort.memberships.select_related("student").order_by("student__first_name", "student__username")
+    trainer_links = cohort.trainer_links.select_related("trainer").order_by("-is_owner", "added_at", "pk")
+    trainer_links = list(trainer_links)
+    context = {
+        "cohort": cohort,
+        "memberships": memberships,
+        "trainer_links": trainer_links,
+        "is_owner": any(link.is_owner and link.trainer_id == request.user.pk for link in trainer_links),
+        "join_url": request.build_absolute_uri(cohort.join_path()),
+        "co_trainer_form": co_trainer_form or CoTrainerForm(),
+        "error": error,
+    }
+    return render(request, "quizzes/cohort_detail.html", context, status=status)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_detail(request, pk):
+    """A class: its code and join link, its students (remove, reset a password), its trainers."""
+    return _cohort_page(request, _taught_cohort(request, pk))
+
+
+@never_cache
+@trainer_required
+@require_POST
+def cohort_regenerate_code(request, pk):
+    cohort = actions.regenerate_join_code(cohort=_taught_cohort(request, pk))
+    messages.success(
+        request,
+        _("The class has a new code, %(code)s: the old code and link no longer work.") % {"code": cohort.join_code},
+    )
+    return redirect(cohort)
+
+
+@never_cache
+@trainer_required
+@require_POST
+def cohort_joining(request, pk):
+    """Open (``joining_open=1``) or close (``0``) joining."""
+    cohort = _taught_cohort(request, pk)
+    value = request.POST.get("joining_open")
+    if value not in ("0", "1"):
+        return _cohort_page(request, cohort, error=_("Say whether joining is open (1) or closed (0)."), status=400)
+    actions.set_joining_open(cohort=cohort, joining_open=value == "1")
+    if cohort.joining_open:
+        messages.success(request, _("Joining is open: students can join with the code or the link."))
+    else:
+        messages.success(request, _("Joining is closed: the code and the link no longer let anybody in."))
+    return redirect(cohort)
+
+
+def _student_of(cohort, student_pk):
+    return get_object_or_404(cohort.students.all(), pk=student_pk)
+
+
+@never_cache
+@trainer_required
+@require_POST
+def cohort_remove_student(request, pk, student_pk):
+    cohort = _taught_cohort(request, pk)
+    student = _student_of(cohort, student_pk)
+    actions.remove_student(cohort=cohort, student=student)
+    messages.success(request, _("%(name)s is no longer in this class.") % {"name": student.get_full_name() or student})
+    return redirect(cohort)
+
+
+# The passwords just made wait in the session for the sheet that shows them, which takes them out:
+# a reload of the sheet shows them no more, and never makes the accounts a second time.
+SHEET_KEY = "cohort_password_sheet"
+
+
+def _to_password_sheet(request, cohort, issued):
+    rows = [[row.student.pk, row.password] for row in issued]
+    request.session[SHEET_KEY] = {"cohort": cohort.pk, "rows": rows}
+    return redirect("quizzes:cohort-password-sheet", pk=cohort.pk)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_password_sheet(request, pk):
+    """The one-time passwords just made for students of the class, once; printable."""
+    cohort = _taught_cohort(request, pk)
+    sheet = request.session.get(SHEET_KEY)
+    issued = []
+    if sheet and sheet.get("cohort") == cohort.pk:
+        del request.session[SHEET_KEY]
+        students = cohort.students.in_bulk([student_pk for student_pk, _password in sheet["rows"]])
+        issued = [
+            actions.IssuedPassword(student=students[student_pk], password=password)
+            for student_pk, password in sheet["rows"]
+            if student_pk in students
+        ]
+    context = {"cohort": cohort, "issued": issued, "login_url": request.build_absolute_uri(reverse("login"))}
+    return render(request, "quizzes/cohort_password_sheet.html", context)
+
+
+@never_cache
+@trainer_required
+@require_POST
+def cohort_reset_password(request, pk, student_pk):
+    """A new one-time password for a student: the sheet with it, shown once."""
+    cohort = _taught_cohort(request, pk)
+    issued = actions.reset_student_password(cohort=cohort, student=_student_of(cohort, student_pk), by=request.user)
+    return _to_password_sheet(request, cohort, [issued])
+
+
+@never_cache
+@trainer_required
+@require_POST
+def cohort_add_trainer(request, pk):
+    cohort = _taught_cohort(request, pk)
+    form = CoTrainerForm(request.POST)
+    if not form.is_valid():
+        return _cohort_page(request, cohort, co_trainer_form=form, status=400)
+    try:
+        link = actions.add_co_trainer(cohort=cohort, username=form.cleaned_data["username"], by=request.user)
+    except actions.CohortError as error:
+        form.add_error("username", error.message)
+        return _cohort_page(request, cohort, co_trainer_form=form, status=error.http_status)
+    messages.success(request, _("%(name)s now teaches this class with you.") % {"name": link.trainer.get_username()})
+    return redirect(cohort)
+
+
+@sensitive_post_parameters()
+@never_cache
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def cohort_add_students(request, pk):
+    """Accounts for a list of names, in the class: the answer is their one-time password sheet, shown once."""
+    cohort = _taught_cohort(request, pk)
+    form = StudentListForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = actions.create_students_in_bulk(
+                cohort=cohort, names=form.cleaned_data["parsed_names"], by=request.user
+            )
+        except actions.CohortError as error:
+            form.add_error(None, error.message)
+            context = {"cohort": cohort, "form": form}
+            return render(request, "quizzes/cohort_students_form.html", context, status=error.http_status)
+        return _to_password_sheet(request, cohort, issued)
+    context = {"cohort": cohort, "form": form}
+    return render(request, "quizzes/cohort_students_form.html", context, status=400 if form.errors else 200)
+
+
+# -- a student's classes
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_join(request):
+    """Join a class by its code."""
+    form = JoinCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                cohort = actions.join_cohort(code=form.cleaned_data["code"], student=request.user)
+            except actions.CohortError as error:
+                form.add_error("code", error.message)
+                status = error.http_status
+            else:
+                messages.success(request, _("You have joined the class “%(name)s”.") % {"name": cohort.name})
+                return redirect("quizzes:cohort-mine")
+        else:
+            status = 400
+    return render(request, "quizzes/cohort_join.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cohort_join_link(request, code):
+    """A class's join link: which class it is, then a button to join (signed in) or to sign in or up first."""
+    cohort = Cohort.objects.filter(join_code=normalize_join_code(code)).first()
+    error, status = None, 200
+    if cohort is None:
+        error, status = actions.UnknownJoinCode(), 404
+    elif not cohort.joining_open:
+        error, status = actions.JoiningClosed(), 403
+    elif request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            actions.join_cohort(code=cohort.join_code, student=request.user)
+        except actions.CohortError as refused:
+            error, status = refused, refused.http_status
+        else:
+            messages.success(request, _("You have joined the class “%(name)s”.") % {"name": cohort.name})
+            return redirect("quizzes:cohort-mine")
+    context = {
+        "cohort": cohort if error is None or status != 404 else None,
+        "code": normalize_join_code(code)[:20],
+        "error": error,
+    }
+    return render(request, "quizzes/cohort_join_link.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_safe
+def cohort_mine(request):
+    """The classes the student is in, each with its trainers, and Leave."""
+    cohorts = (
+        Cohort.objects.of_student(request.user)
+        .prefetch_related(
+            Prefetch(
+                "trainer_links",
+                queryset=CohortTrainer.objects.select_related("trainer").order_by("-is_owner", "added_at", "pk"),
+            )
+        )
+        .order_by("name", "pk")
+    )
+    return render(request, "quizzes/cohort_mine.html", {"cohorts": cohorts})
+
+
+@never_cache
+@login_required
+@require_POST
+def cohort_leave(request, pk):
+    cohort = get_object_or_404(Cohort.objects.of_student(request.user), pk=pk)
+    actions.leave_cohort(cohort=cohort, student=request.user)
+    messages.success(request, _("You have left the class “%(name)s”.") % {"name": cohort.name})
+    return redirect("quizzes:cohort-mine")

@@ -407,3 +407,50 @@ class ReviewLogFactory(factory.django.DjangoModelFactory):
     after_lapses = 0
     after_suspended = False
     after_is_leech = False
+
+
+# -- classes ------------------------------------------------------------------------------------------
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    """A class open for joining, with its own code; no trainer and no students (add them, or use ``cohort_of``)."""
+
+    class Meta:
+        model = quiz_models.Cohort
+
+    name = factory.Sequence(lambda n: f"Class {n}")
+    term = "2026-27"
+    join_code = factory.Sequence(lambda n: f"C{n:05d}")
+
+
+class CohortTrainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.CohortTrainer
+
+    cohort = factory.SubFactory(CohortFactory)
+    trainer = factory.SubFactory(UserFactory, role=TRAINERS)
+    is_owner = False
+
+
+class CohortMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.CohortMembership
+
+    cohort = factory.SubFactory(CohortFactory)
+    student = factory.SubFactory(UserFactory, role=STUDENTS)
+
+
+class OneTimePasswordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.OneTimePassword"
+
+    user = factory.SubFactory(UserFactory, role=STUDENTS)
+
+
+def cohort_of(owner, *, students=(), **kwargs):
+    """A class made by ``owner`` (its owner trainer), with ``students`` in it."""
+    cohort = CohortFactory(created_by=owner, **kwargs)
+    CohortTrainerFactory(cohort=cohort, trainer=owner, is_owner=True)
+    for one in students:
+        CohortMembershipFactory(cohort=cohort, student=one)
+    return cohort

@@ -27,9 +27,29 @@ class SignUpForm(UserCreationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    join_code = forms.CharField(
+        label=_("Class code (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("If your trainer gave you a class code, type it here to join the class."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_join_code(self):
+        """The code as stored; one that opens no class is refused here with the reason (``join_refusal``)."""
+        from quizzes.actions import join_refusal
+        from quizzes.cohorts import normalize_join_code
+
+        code = normalize_join_code(self.cleaned_data["join_code"])
+        if code:
+            refusal = join_refusal(code)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.message, code=refusal.code)
+        return code
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

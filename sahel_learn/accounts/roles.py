@@ -39,6 +39,11 @@ def role_of(user):
     return TRAINERS if TRAINERS in names else STUDENTS
 
 
+def is_trainer(user):
+    """Whether the trainers' pages and API are for ``user`` (editors and staff have the admin instead)."""
+    return role_of(user) == TRAINERS
+
+
 def role_home(user, now=None):
     """What the home page's role panel needs (``templates/includes/_role_home.html``), in a few queries.
 
@@ -72,6 +77,9 @@ def role_home(user, now=None):
     elif role == EDITORS:
         home["needs_review"] = Question.objects.needs_review().count()
     elif role == TRAINERS:
+        from quizzes.models import Cohort
+
+        home["cohorts"] = list(Cohort.objects.taught_by(user).with_student_counts().order_by("name", "pk"))
         counts = Question.objects.published().values("topic").annotate(count=Count("pk")).order_by("topic")
         home["published_by_topic"] = [(Topic(row["topic"]).label, row["count"]) for row in counts]
         home["published_total"] = sum(count for _label, count in home["published_by_topic"])

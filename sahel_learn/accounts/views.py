@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from .actions import sign_up
 from .forms import ProfileForm, SignUpForm
+from .middleware import MUST_CHANGE_PASSWORD
+from .models import OneTimePassword
 from .roles import ROLE_LABELS, role_of
 from .throttle import client_ip, too_many
 
@@ -23,11 +25,19 @@ from .throttle import client_ip, too_many
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignUpForm(request.POST or None)
+    from quizzes.actions import CohortError
+
+    form = SignUpForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
-        user = sign_up(form=form)
+        try:
+            user = sign_up(form=form)
+        except CohortError as error:  # the class closed joining, or changed its code, meanwhile
+            form.add_error("join_code", error.message)
+            return render(request, "accounts/signup.html", {"form": form}, status=error.http_status)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Sahel Learn, %(name)s. Your account is ready.") % {"name": user})
+        if form.cleaned_data.get("join_code"):
+            messages.success(request, _("You have joined the class “%(name)s”.") % {"name": user.cohorts.get().name})
         return redirect("briefings:home")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -43,6 +53,36 @@ def profile(request):
         return redirect("accounts:profile")
     context = {"form": form, "role_label": ROLE_LABELS[role_of(request.user)]}
     return render(request, "accounts/profile.html", context, status=400 if form.errors else 200)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in; a user whose password was made for them (``OneTimePassword``) goes to change it."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if OneTimePassword.objects.filter(user=form.get_user()).exists():
+            self.request.session[MUST_CHANGE_PASSWORD] = True
+            messages.info(self.request, _("Your password was made for you: choose your own before you go on."))
+            return redirect("password_change")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change in the site's style; a one-time password, once changed, is gone."""
+
+    template_name = "accounts/password_change_form.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "must_change": bool(self.request.session.get(MUST_CHANGE_PASSWORD)),
+        }
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        OneTimePassword.objects.filter(user=form.user).delete()
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        return response
 
 
 def throttle_password_reset(view):

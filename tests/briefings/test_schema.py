@@ -60,6 +60,12 @@ QUIZ_OPERATIONS = {
     "/api/v1/attempts/{id}/flags/{question_id}/",
     "/api/v1/attempts/{id}/submit/",
     "/api/v1/study/stats/",
+    "/api/v1/cohorts/",
+    "/api/v1/cohorts/{id}/",
+    "/api/v1/cohorts/{id}/join-code/",
+    "/api/v1/cohorts/{id}/members/",
+    "/api/v1/cohorts/{id}/members/{student_id}/",
+    "/api/v1/cohorts/join/",
 }
 # The study API (tests/quizzes/test_api_schema.py documents its answers).
 STUDY_OPERATIONS = {

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_accounts_get_random_passwords_printed_once(capsys):
     call_command("create_demo_accounts")
-    first = capsys.readouterr().out.splitlines()
+    first = [line for line in capsys.readouterr().out.splitlines() if "login:" in line]
     User = get_user_model()
     users = {user.username: user for user in User.objects.prefetch_related("groups")}
     assert set(users) == {"student", "trainer", "editor"}
@@ -30,10 +30,31 @@ def test_demo_accounts_get_random_passwords_printed_once(capsys):
     assert User.objects.count() == 3
 
     call_command("create_demo_accounts", "--reset")
-    reset = capsys.readouterr().out.splitlines()
+    reset = [line for line in capsys.readouterr().out.splitlines() if "login:" in line]
     new = {line.split()[2]: line.split()[-1] for line in reset}
     assert all(new[name] != passwords[name] for name in passwords)
     assert User.objects.get(username="student").check_password(new["student"])
+
+
+def test_create_demo_accounts_makes_the_demo_class_once(capsys):
+    from quizzes.models import Cohort, CohortMembership, CohortTrainer
+
+    call_command("create_demo_accounts")
+    cohort = Cohort.objects.get()
+    assert (cohort.name, cohort.term, cohort.joining_open, cohort.created_by.username) == (
+        "Demo class",
+        "Sahel briefing",
+        True,
+        "trainer",
+    )
+    assert list(CohortTrainer.objects.values_list("trainer__username", "is_owner")) == [("trainer", True)]
+    assert list(CohortMembership.objects.values_list("cohort", "student__username")) == [(cohort.pk, "student")]
+    assert f"class    'Demo class' taught by trainer, join code {cohort.join_code}" in capsys.readouterr().out
+
+    call_command("create_demo_accounts")
+    call_command("create_demo_accounts", "--reset")
+    assert list(Cohort.objects.values_list("pk", "join_code")) == [(cohort.pk, cohort.join_code)]
+    assert (CohortTrainer.objects.count(), CohortMembership.objects.count()) == (1, 1)
 
 
 def test_import_briefing_imports_a_draft_unless_asked_to_publish(capsys):

@@ -76,6 +76,47 @@ def test_signup_makes_a_student_signs_them_in_and_lands_on_their_home(client):
     ]
 
 
+def test_signup_with_a_class_code_joins_the_class(client):
+    cohort = factories.cohort_of(factories.trainer(), name="Form 3B", join_code="AB3K7Q")
+
+    response = client.post(reverse("accounts:signup"), signup_data(join_code="ab3 k7q"))
+
+    assert (response.status_code, response["Location"]) == (302, reverse("briefings:home"))
+    assert list(cohort.students.values_list("username", flat=True)) == ["moussa"]
+    messages = [str(message) for message in client.get(response["Location"]).context["messages"]]
+    assert messages == [
+        "Welcome to Sahel Learn, moussa. Your account is ready.",
+        "You have joined the class “Form 3B”.",
+    ]
+
+
+def test_the_join_link_fills_in_the_class_code_on_signup(client):
+    response = client.get(reverse("accounts:signup") + "?code=AB3K7Q")
+    assert 'value="AB3K7Q"' in input_tag(response.content.decode(), "join_code")
+
+
+@pytest.mark.parametrize(
+    ("joining_open", "code", "message"),
+    [
+        (
+            True,
+            "ZZZZZZ",
+            "No class has this code. Check it with your trainer: a class&#x27;s code may have been changed.",
+        ),
+        (False, "AB3K7Q", "This class is not taking new students: ask your trainer to open joining."),
+    ],
+)
+def test_signup_with_a_code_that_opens_no_class_makes_no_account(client, joining_open, code, message):
+    factories.cohort_of(factories.trainer(), join_code="AB3K7Q", joining_open=joining_open)
+
+    response = client.post(reverse("accounts:signup"), signup_data(join_code=code))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["join_code"] == [message.replace("&#x27;", "'")]
+    assert message in response.content.decode()
+    assert not User.objects.filter(username="moussa").exists()
+
+
 def test_signup_without_email_is_accepted(client):
     response = client.post(reverse("accounts:signup"), signup_data())
     assert response.status_code == 302
@@ -176,6 +217,42 @@ def test_password_change_in_the_sites_style(client):
     done = client.get(response["Location"])
     assert done.templates[0].name == "accounts/password_change_done.html"
     assert done.context["user"] == user  # still signed in
+
+
+def test_a_one_time_password_leads_to_the_password_change_and_nowhere_else_until_changed(client):
+    student = factories.student(username="awa")
+    factories.OneTimePasswordFactory(user=student)
+
+    response = client.post(reverse("login"), {"username": "awa", "password": PASSWORD})
+
+    assert (response.status_code, response["Location"]) == (302, reverse("password_change"))
+    page = client.get(reverse("password_change"))
+    assert page.context["must_change"] is True
+    assert "Your trainer made your password for you." in page.content.decode()
+    for elsewhere in (reverse("briefings:home"), reverse("accounts:profile"), reverse("quizzes:cohort-mine")):
+        assert client.get(elsewhere)["Location"] == reverse("password_change")
+    assert client.get("/api/v1/quizzes/").status_code == 200  # the API answers JSON, not a redirect
+
+    changed = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert (changed.status_code, changed["Location"]) == (302, reverse("password_change_done"))
+    assert not student.__class__.objects.get(pk=student.pk).check_password(PASSWORD)
+    assert client.get(reverse("briefings:home")).status_code == 200
+    assert client.get(reverse("password_change")).context["must_change"] is False
+    from sahel_learn.accounts.models import OneTimePassword
+
+    assert not OneTimePassword.objects.exists()
+
+
+def test_an_account_without_a_one_time_password_signs_in_as_usual(client):
+    factories.student(username="awa")
+    factories.OneTimePasswordFactory()  # somebody else's
+    response = client.post(reverse("login"), {"username": "awa", "password": PASSWORD})
+    assert response["Location"] == reverse("briefings:home")
+    assert client.get(reverse("briefings:home")).status_code == 200
 
 
 def test_password_change_needs_a_signed_in_user(client):
@@ -380,8 +457,34 @@ def test_the_trainers_home_counts_the_published_questions_by_topic(client):
         "label": "Trainer",
         "published_by_topic": [("Leaders", 2), ("Timeline", 1)],
         "published_total": 3,
+        "cohorts": [],
     }
     assert "The question bank holds 3 published questions" in response.content.decode()
+    assert f'<a href="{reverse("quizzes:cohort-create")}">Create a class</a>' in response.content.decode()
+
+
+def test_the_trainers_home_lists_their_classes():
+    fatou = factories.trainer(username="fatou")
+    mine = factories.cohort_of(
+        fatou, name="Form 3B", term="2026-27", join_code="AB3K7Q", students=[factories.student()]
+    )
+    co_trained = factories.cohort_of(factories.trainer(), name="Form 4", term="", joining_open=False)
+    factories.CohortTrainerFactory(cohort=co_trained, trainer=fatou)
+    factories.cohort_of(factories.trainer(), name="Not hers")
+    client = Client()
+    client.force_login(fatou)
+
+    response = client.get(reverse("briefings:home"))
+
+    assert [(c, c.student_count) for c in response.context["role_home"]["cohorts"]] == [(mine, 1), (co_trained, 0)]
+    page = response.content.decode()
+    assert (
+        f'<a href="{mine.get_absolute_url()}">Form 3B</a> (2026-27): 1 student, code <span class="join-code">AB3K7Q</span>'
+        in page
+    )
+    assert f'<a href="{co_trained.get_absolute_url()}">Form 4</a>: 0 students' in page
+    assert "(joining closed)" in page
+    assert "Not hers" not in page
 
 
 def test_the_editors_home_links_to_the_questions_that_need_review(client):

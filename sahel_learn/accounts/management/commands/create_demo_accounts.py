@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from quizzes.actions import create_cohort
+from quizzes.models import Cohort, CohortMembership
 from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 
 DEMO_ACCOUNTS = [
@@ -12,12 +14,15 @@ DEMO_ACCOUNTS = [
     ("trainer", TRAINERS, False),
     ("editor", EDITORS, True),
 ]
+DEMO_CLASS = "Demo class"
+DEMO_TERM = "Sahel briefing"
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts (student, trainer, editor) with random passwords, printed once. "
-        "Accounts that exist are left as they are; --reset gives them new passwords."
+        "Create the demo accounts (student, trainer, editor) with random passwords, printed once, and a demo "
+        "class taught by the trainer with the student in it. Accounts that exist are left as they are; "
+        "--reset gives them new passwords."
     )
 
     def add_arguments(self, parser):
@@ -26,10 +31,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, reset=False, **options):
         User = get_user_model()
+        users = {}
         groups = {group.name: group for group in Group.objects.filter(name__in=[STUDENTS, TRAINERS, EDITORS])}
         for username, role, is_staff in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
             user.groups.add(groups[role])
+            users[username] = user
             if created or reset:
                 password = secrets.token_urlsafe(12)
                 user.set_password(password)
@@ -41,3 +48,12 @@ class Command(BaseCommand):
                     f"{role[:-1].lower():8} login: {username:8} (exists; its password was printed when it was made, "
                     "`manage.py create_demo_accounts --reset` makes a new one)"
                 )
+        self._demo_class(trainer=users["trainer"], student=users["student"])
+
+    def _demo_class(self, *, trainer, student):
+        """The trainer's demo class with the student in it, made once (kept as it is when it exists)."""
+        cohort = Cohort.objects.taught_by(trainer).filter(name=DEMO_CLASS).first()
+        if cohort is None:
+            cohort = create_cohort(name=DEMO_CLASS, term=DEMO_TERM, created_by=trainer)
+        CohortMembership.objects.get_or_create(cohort=cohort, student=student)
+        self.stdout.write(f"class    {cohort.name!r} taught by {trainer}, join code {cohort.join_code}")
