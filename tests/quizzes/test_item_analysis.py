@@ -1,0 +1,286 @@
+"""Item analysis (quizzes/analysis.py): Moodle's statistics on a fixture worked by hand, the formulas
+against a second implementation (Python's ``statistics``), first attempts, random draws, query counts."""
+
+import math
+import statistics
+from decimal import Decimal
+
+import pytest
+
+from quizzes.analysis import Flag, ItemAnalysis, analyse, question_flags, summary_statistics
+from quizzes.models import Attempt
+from tests.factories import (
+    AnswerOptionFactory,
+    AttemptFactory,
+    AttemptOptionFactory,
+    AttemptQuestionFactory,
+    QuestionFactory,
+    ResponseChoiceFactory,
+    ResponseFactory,
+    quiz_with,
+    student,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def take(quiz, user, picks, *, number=1, marks=None):
+    """A submitted attempt of ``user`` with one slot per (question, option picked or None); a right option scores 1."""
+    attempt = AttemptFactory(quiz=quiz, user=user, number=number)
+    for position, (question, picked) in enumerate(picks, start=1):
+        slot = AttemptQuestionFactory(
+            attempt=attempt, question=question, position=position, marks=(marks or {}).get(question.pk, Decimal(1))
+        )
+        shown = {
+            option.pk: AttemptOptionFactory(slot=slot, option=option, position=place)
+            for place, option in enumerate(question.options.order_by("position"), start=1)
+        }
+        if picked is not None:
+            response = ResponseFactory(slot=slot, fraction=Decimal(1) if picked.is_correct else Decimal(0))
+            ResponseChoiceFactory(response=response, item=shown[picked.pk])
+    return attempt
+
+
+def single(prompt, count):
+    question = QuestionFactory(prompt=prompt)
+    options = [AnswerOptionFactory(question=question, is_correct=i == 0, position=i + 1) for i in range(count)]
+    return question, options
+
+
+@pytest.fixture
+def fixture():
+    """Five students, three questions (Q3 worth 2 marks); x (marks scored) and T (totals):
+
+            Q1 Q2 Q3   T
+        s1   1  0  2   3
+        s2   1  1  2   4
+        s3   1  0  0   1
+        s4   0  1  0   1
+        s5   0  1  0   1
+
+    Q1 is single answer (A right, B, C), Q2 true/false, Q3 single answer with 4 options.
+    s4 and s5 picked B and C on Q1. s4 also has a second attempt, all right.
+    """
+    q1, (a, b, c) = single("Q1", 3)
+    q2 = QuestionFactory(prompt="Q2", qtype="true_false")
+    true, false = (AnswerOptionFactory(question=q2, text=text, is_correct=text == "True") for text in ("True", "False"))
+    q3, q3_options = single("Q3", 4)
+    quiz = quiz_with([q1, q2, q3])
+    marks = {q3.pk: Decimal(2)}
+    wrong3 = q3_options[1]
+    users = [student(username=f"s{i}") for i in range(1, 6)]
+    rows = [
+        (a, false, q3_options[0]),
+        (a, true, q3_options[0]),
+        (a, false, wrong3),
+        (b, true, wrong3),
+        (c, true, None),  # s5 left Q3 unanswered: 0
+    ]
+    for user, (p1, p2, p3) in zip(users, rows, strict=True):
+        take(quiz, user, [(q1, p1), (q2, p2), (q3, p3)], marks=marks)
+    take(quiz, users[3], [(q1, a), (q2, true), (q3, q3_options[0])], number=2, marks=marks)
+    return {"quiz": quiz, "questions": (q1, q2, q3), "options": (a, b, c), "users": users}
+
+
+def test_the_statistics_worked_by_hand(fixture):
+    quiz, (q1, q2, q3) = fixture["quiz"], fixture["questions"]
+    analysis = ItemAnalysis.of(quiz, Attempt.objects.all())
+    summary = analysis.summary
+    # Totals T = 3, 4, 1, 1, 1: mean 2, median 1; deviations 1, 2, -1, -1, -1: sum of squares 8,
+    # SD = sqrt(8 / 4) = sqrt(2). Sums of cubes 6 and fourth powers 20, n = 5: m2 = 1.6, m3 = 1.2, m4 = 4;
+    # k2 = 5 * 1.6 / 4 = 2, k3 = 25 * 1.2 / (4 * 3) = 2.5, skewness = 2.5 / 2^1.5 = 0.8839;
+    # k4 = 25 * (6 * 4 - 3 * 4 * 1.6²) / (4 * 3 * 2) = 25 * (24 - 30.72) / 24 = -7, kurtosis = -7 / 2² = -1.75.
+    # Var(x): Q1 0.3, Q2 0.3, Q3 (x = 2, 2, 0, 0, 0: mean 0.8, squares 2 * 1.44 + 3 * 0.64 = 4.8) 1.2; sum 1.8.
+    # CIC = 100 * 3 / 2 * (1 - 1.8 / 2) = 15; error ratio = 100 sqrt(0.85) = 92.195; SE = 92.195 * sqrt(2) / 100.
+    assert summary.n == 5
+    assert summary.max_score == 4
+    assert summary.mean == pytest.approx(2)
+    assert summary.median == pytest.approx(1)
+    assert summary.sd == pytest.approx(math.sqrt(2))
+    assert summary.skewness == pytest.approx(2.5 / 2**1.5)
+    assert summary.kurtosis == pytest.approx(-1.75)
+    assert summary.cic == pytest.approx(15)
+    assert summary.error_ratio == pytest.approx(100 * math.sqrt(0.85))
+    assert summary.standard_error == pytest.approx(100 * math.sqrt(0.85) * math.sqrt(2) / 100)
+    assert summary.seconds_per_question == pytest.approx(600 / 3)
+    assert summary.same_questions is True
+
+    first, second, third = analysis.questions
+    assert [row.question for row in analysis.questions] == [q1, q2, q3]
+    # Q1: x = 1, 1, 1, 0, 0; R = T - x = 2, 3, 0, 1, 1. Means 0.6 and 1.4.
+    # dx = .4, .4, .4, -.6, -.6 (squares 1.2: Var 0.3); dR = .6, 1.6, -1.4, -.4, -.4 (squares 5.2: Var 1.3);
+    # sum dx dR = .24 + .64 - .56 + .24 + .24 = 0.8: Cov 0.2. DI = 100 * 0.2 / sqrt(0.3 * 1.3) = 32.026.
+    # Sorted: x 0, 0, 1, 1, 1 and R 0, 1, 1, 2, 3: (-.6)(-1.4) + (-.6)(-.4) + (.4)(-.4) + (.4)(.6) + (.4)(1.6)
+    # = 1.8: Cov_max 0.45, DE = 100 * 0.2 / 0.45 = 44.44.
+    assert (first.n, first.max_mark) == (5, 1)
+    assert first.facility == pytest.approx(0.6)
+    assert first.sd == pytest.approx(math.sqrt(0.3))
+    assert first.discrimination_index == pytest.approx(20 / math.sqrt(0.39))
+    assert first.discriminative_efficiency == pytest.approx(100 * 0.2 / 0.45)
+    assert first.random_guess_score == pytest.approx(1 / 3)
+    assert first.flags == []
+    a, b, c = fixture["options"]
+    assert [(row.option, row.is_correct, row.picked, row.share) for row in first.options] == [
+        (a, True, 3, 0.6),
+        (b, False, 1, 0.2),
+        (c, False, 1, 0.2),
+    ]
+    # Q2: x = 0, 1, 0, 1, 1; R = 3, 3, 1, 0, 0 (mean 1.4). dx = -.6, .4, -.6, .4, .4; dR = 1.6, 1.6, -.4, -1.4, -1.4
+    # (squares 9.2: Var 2.3); sum dx dR = -.96 + .64 + .24 - .56 - .56 = -1.2: Cov -0.3;
+    # DI = -30 / sqrt(0.3 * 2.3) = -36.116. Sorted: x 0, 0, 1, 1, 1 and R 0, 0, 1, 3, 3: dR -1.4, -1.4, -.4, 1.6, 1.6;
+    # .84 + .84 - .16 + .64 + .64 = 2.8: Cov_max 0.7, DE = -30 / 0.7 = -42.86: dubious, and negative.
+    assert second.facility == pytest.approx(0.6)
+    assert second.discrimination_index == pytest.approx(-30 / math.sqrt(0.69))
+    assert second.discriminative_efficiency == pytest.approx(-30 / 0.7)
+    assert second.random_guess_score == 0.5
+    assert second.flags == [Flag.DUBIOUS, Flag.NEGATIVE]
+    # Q3 (2 marks): x = 2, 2, 0, 0, 0: facility 0.8 / 2 = 0.4, SD sqrt(1.2) / 2; s5's blank picked nothing.
+    assert third.max_mark == 2
+    assert third.facility == pytest.approx(0.4)
+    assert third.sd == pytest.approx(math.sqrt(1.2) / 2)
+    assert third.random_guess_score == pytest.approx(0.25)
+    assert [row.picked for row in third.options] == [2, 2, 0, 0]
+
+
+def _second_implementation(values_by_attempt):
+    """Moodle's formulas again, from Python's statistics module: {question index: (facility, DI, DE)}."""
+    totals = [sum(row) for row in values_by_attempt]
+    out = {}
+    for index in range(len(values_by_attempt[0])):
+        x = [row[index] for row in values_by_attempt]
+        rest = [t - v for t, v in zip(totals, x, strict=True)]
+        cov = statistics.covariance(x, rest)
+        index_value = 100 * statistics.correlation(x, rest)
+        efficiency = 100 * cov / statistics.covariance(sorted(x), sorted(rest))
+        out[index] = (statistics.mean(x), index_value, efficiency)
+    return out
+
+
+def test_the_per_question_formulas_against_the_statistics_module(fixture):
+    analysis = ItemAnalysis.of(fixture["quiz"], Attempt.objects.all())
+    values = [(1, 0, 2), (1, 1, 2), (1, 0, 0), (0, 1, 0), (0, 1, 0)]
+    expected = _second_implementation(values)
+    for index, row in enumerate(analysis.questions):
+        facility, index_value, efficiency = expected[index]
+        assert row.facility == pytest.approx(facility / row.max_mark)
+        assert row.discrimination_index == pytest.approx(index_value)
+        assert row.discriminative_efficiency == pytest.approx(efficiency)
+        assert row.sd == pytest.approx(statistics.stdev([v[index] for v in values]) / row.max_mark)
+
+
+@pytest.mark.parametrize(
+    "totals",
+    [[3, 4, 1, 1, 1], [0.5, 2.25, 7, 3, 3, 9.5, 1], [10, 12, 11, 15, 9, 8, 20, 14]],
+)
+def test_the_k_statistics_and_alpha_against_the_formulas(totals):
+    """Skewness and kurtosis are the k-statistic estimators (G1 and G2, as spreadsheets' SKEW and KURT)."""
+    n = len(totals)
+    mean, sd = statistics.mean(totals), statistics.stdev(totals)
+    g1 = n / ((n - 1) * (n - 2)) * sum(((t - mean) / sd) ** 3 for t in totals)
+    g2 = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * sum(((t - mean) / sd) ** 4 for t in totals) - 3 * (
+        n - 1
+    ) ** 2 / ((n - 2) * (n - 3))
+    variances = [0.2, 0.5, 0.25]
+    alpha = 3 / 2 * (1 - sum(variances) / statistics.variance(totals))
+    result = summary_statistics(totals, variances)
+    assert result["mean"] == pytest.approx(mean)
+    assert result["median"] == pytest.approx(statistics.median(totals))
+    assert result["sd"] == pytest.approx(sd)
+    assert result["skewness"] == pytest.approx(g1)
+    assert result["kurtosis"] == pytest.approx(g2)
+    assert result["cic"] == pytest.approx(100 * alpha)
+
+
+def test_few_attempts_give_what_moodle_gives():
+    """SD needs 2 attempts, skewness and alpha 3, kurtosis 4; all equal totals give no skewness."""
+    assert summary_statistics([2], [0.1, 0.1])["sd"] is None
+    two = summary_statistics([2, 4], [0.1, 0.1])
+    assert (two["sd"], two["skewness"], two["cic"]) == (pytest.approx(math.sqrt(2)), None, None)
+    three = summary_statistics([2, 4, 9], [0.1, 0.1])
+    assert three["skewness"] is not None and three["kurtosis"] is None and three["cic"] is not None
+    assert summary_statistics([3, 3, 3, 3], [0, 0])["skewness"] is None
+
+
+def test_all_attempts_on_request(fixture):
+    analysis = ItemAnalysis.of(fixture["quiz"], Attempt.objects.all(), all_attempts=True)
+    assert analysis.summary.n == 6
+    assert analysis.summary.mean == pytest.approx((3 + 4 + 1 + 1 + 1 + 4) / 6)
+    assert analysis.questions[0].n == 6
+
+
+def test_first_attempts_of_the_attempts_given(fixture):
+    """Scoped to some attempts (a class): the first among them; unsubmitted attempts never count."""
+    s4 = fixture["users"][3]
+    analysis = ItemAnalysis.of(fixture["quiz"], Attempt.objects.filter(user=s4, number=2))
+    assert analysis.summary.n == 1
+    assert analysis.summary.mean == 4
+    Attempt.objects.filter(user=fixture["users"][0]).update(state="in_progress", submitted_at=None)
+    assert ItemAnalysis.of(fixture["quiz"], Attempt.objects.all()).summary.n == 4
+
+
+def test_no_attempts():
+    quiz = quiz_with([single("Q", 2)[0]])
+    analysis = ItemAnalysis.of(quiz, Attempt.objects.all())
+    assert analysis.summary.n == 0
+    assert analysis.summary.mean is None
+    assert analysis.questions == []
+
+
+def test_random_draws_are_analysed_over_the_attempts_that_had_the_question():
+    """Q2 is in two attempts of three: its n is 2; the attempts differ, so no alpha."""
+    (q1, (a1, b1)), (q2, (a2, b2)) = single("Q1", 2), single("Q2", 2)
+    quiz = quiz_with([q1])
+    take(quiz, student(), [(q1, a1), (q2, a2)])
+    take(quiz, student(), [(q1, b1), (q2, a2)])
+    take(quiz, student(), [(q1, a1)])
+    analysis = ItemAnalysis.of(quiz, Attempt.objects.all())
+    assert {row.question: row.n for row in analysis.questions} == {q1: 3, q2: 2}
+    assert analysis.summary.same_questions is False
+    assert analysis.summary.cic is None
+    assert analysis.summary.mean == pytest.approx(4 / 3)
+
+
+def test_random_guess_scores_by_type():
+    from quizzes.analysis import random_guess_score
+    from tests.factories import question_of_each_type
+
+    made = question_of_each_type()
+    scores = {qtype: random_guess_score(question) for qtype, question in made.items()}
+    assert scores == {
+        "single": 0.5,
+        "statement_kind": pytest.approx(1 / 3),
+        "ordering": pytest.approx(1 - 4 / 9),  # 3 items: 1 - (3 + 1) / (3 * 3)
+        "matching": pytest.approx(1 / 3),  # Mali, Burkina Faso, Chad
+        "numeric": 0.0,
+        "short_answer": 0.0,
+        "multiple": None,
+        "true_false": 0.5,
+    }
+
+
+def _class_of(count):
+    questions = [single(f"Q{i}", 3) for i in range(3)]
+    quiz = quiz_with([question for question, _options in questions])
+    for number in range(count):
+        picks = [(question, options[(number + i) % 3]) for i, (question, options) in enumerate(questions)]
+        take(quiz, student(), picks)
+    return quiz
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_query_count_does_not_depend_on_the_attempts(count, django_assert_num_queries):
+    quiz = _class_of(count)
+    with django_assert_num_queries(6):
+        analysis = ItemAnalysis.of(quiz, Attempt.objects.all(), citations=False)
+    assert analysis.summary.n == count
+    with django_assert_num_queries(7):
+        ItemAnalysis.of(quiz, Attempt.objects.all(), citations=True)
+
+
+def test_every_quiz_at_once_and_the_flags_by_question(fixture, django_assert_num_queries):
+    other = _class_of(5)
+    with django_assert_num_queries(6):
+        flags = question_flags(Attempt.objects.all())
+    q2 = fixture["questions"][1]
+    assert flags[q2.pk] == {Flag.DUBIOUS: [fixture["quiz"].title], Flag.NEGATIVE: [fixture["quiz"].title]}
+    assert set(analyse(Attempt.objects.all())) == {fixture["quiz"].pk, other.pk}
