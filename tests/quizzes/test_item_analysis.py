@@ -228,7 +228,7 @@ def test_no_attempts():
 
 def test_random_draws_are_analysed_over_the_attempts_that_had_the_question():
     """Q2 is in two attempts of three: its n is 2; the attempts differ, so no alpha."""
-    (q1, (a1, b1)), (q2, (a2, b2)) = single("Q1", 2), single("Q2", 2)
+    (q1, (a1, b1)), (q2, (a2, _b2)) = single("Q1", 2), single("Q2", 2)
     quiz = quiz_with([q1])
     take(quiz, student(), [(q1, a1), (q2, a2)])
     take(quiz, student(), [(q1, b1), (q2, a2)])
