@@ -398,8 +398,32 @@ class ItemAnalysis:
         read = SORT_KEYS[key]
         present = [row for row in self.questions if read(row) is not None]
         missing = [row for row in self.questions if read(row) is None]
-        present.sort(key=lambda row: (read(row), row.position), reverse=descending)
+        present.sort(key=lambda row: (row.position, row.question.pk))
+        present.sort(key=read, reverse=descending)  # stable: ties stay in the quiz's order
         return present + missing
 
     def flagged(self):
         return [row for row in self.questions if row.flags]
+
+
+# -- who sees it ------------------------------------------------------------------------------------------
+
+
+def may_analyse(user):
+    """Trainers and editors see item analyses; students and anonymous visitors do not."""
+    from sahel_learn.accounts.roles import EDITORS, TRAINERS, role_of
+
+    return role_of(user) in (TRAINERS, EDITORS)
+
+
+def attempts_analysed_by(user):
+    """The attempts ``user``'s item analyses are over: every student's, for editors and trainers alike.
+
+    Until classes exist a trainer's analysis is over every student who took the quiz; with classes it
+    is to be scoped here to the students the trainer teaches (``Cohort.objects.taught_by``)."""
+    if not may_analyse(user):
+        return Attempt.objects.none()
+    return Attempt.objects.all()
+
+
+ATTEMPT_CHOICES = ("first", "all")

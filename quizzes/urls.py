@@ -24,4 +24,6 @@ urlpatterns = [
     path("study/session/undo/", views.study_undo, name="study-undo"),
     path("study/cards/<int:pk>/suspend/", views.study_suspend, name="study-suspend"),
     path("study/leeches/", views.study_leeches, name="study-leeches"),
+    # -- item analysis
+    path("quizzes/<slug:slug>/analysis/", views.quiz_analysis, name="quiz-analysis"),
 ]

@@ -6,6 +6,9 @@ import statistics
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from quizzes.analysis import Flag, ItemAnalysis, analyse, question_flags, summary_statistics
 from quizzes.models import Attempt
@@ -17,8 +20,10 @@ from tests.factories import (
     QuestionFactory,
     ResponseChoiceFactory,
     ResponseFactory,
+    editor,
     quiz_with,
     student,
+    trainer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +289,134 @@ def test_every_quiz_at_once_and_the_flags_by_question(fixture, django_assert_num
     q2 = fixture["questions"][1]
     assert flags[q2.pk] == {Flag.DUBIOUS: [fixture["quiz"].title], Flag.NEGATIVE: [fixture["quiz"].title]}
     assert set(analyse(Attempt.objects.all())) == {fixture["quiz"].pk, other.pk}
+
+
+# -- the API and the page: who sees them ------------------------------------------------------------------
+
+ROLES = {"student": student, "trainer": trainer, "editor": editor}
+
+
+def _api_client(who):
+    client = APIClient()
+    if who != "anonymous":
+        client.force_authenticate(ROLES[who]())
+    return client
+
+
+def _page_client(who):
+    client = Client()
+    if who != "anonymous":
+        client.force_login(ROLES[who]())
+    return client
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("student", 403), ("trainer", 200), ("editor", 200)])
+def test_the_api_is_for_trainers_and_editors(fixture, who, status):
+    response = _api_client(who).get(f"/api/v1/quizzes/{fixture['quiz'].slug}/item-analysis/")
+    assert response.status_code == status
+    if status == 403:
+        assert response.json() == {"detail": "Only trainers and editors see item analyses."}
+
+
+def test_the_api_answers_the_analysis(fixture):
+    q1, q2, _q3 = fixture["questions"]
+    a, b, c = fixture["options"]
+    body = _api_client("trainer").get(f"/api/v1/quizzes/{fixture['quiz'].slug}/item-analysis/").json()
+    assert body["quiz"] == fixture["quiz"].slug
+    assert body["attempts"] == "first"
+    assert body["summary"]["n"] == 5
+    assert body["summary"]["cic"] == pytest.approx(15)
+    assert body["summary"]["kurtosis"] == pytest.approx(-1.75)
+    first, second = body["questions"][:2]
+    assert first["question"] == q1.pk
+    assert first["facility"] == pytest.approx(0.6)
+    assert first["flags"] == []
+    assert [(row["id"], row["is_correct"], row["picked"]) for row in first["options"]] == [
+        (a.pk, True, 3),
+        (b.pk, False, 1),
+        (c.pk, False, 1),
+    ]
+    assert second["question"] == q2.pk
+    assert second["flags"] == ["dubious", "negative"]
+    every = _api_client("editor").get(f"/api/v1/quizzes/{fixture['quiz'].slug}/item-analysis/", {"attempts": "all"})
+    assert (every.json()["attempts"], every.json()["summary"]["n"]) == ("all", 6)
+
+
+def test_the_api_refuses_bad_input(fixture):
+    client = _api_client("editor")
+    response = client.get(f"/api/v1/quizzes/{fixture['quiz'].slug}/item-analysis/", {"attempts": "last"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["attempts"]
+    missing = client.get("/api/v1/quizzes/no-such-quiz/item-analysis/")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "There is no quiz with the slug “no-such-quiz”."}
+
+
+def test_a_draft_quiz_s_analysis_is_a_404_to_trainers(fixture):
+    fixture["quiz"].status = "draft"
+    fixture["quiz"].save()
+    url = f"/api/v1/quizzes/{fixture['quiz'].slug}/item-analysis/"
+    assert _api_client("trainer").get(url).status_code == 404
+    assert _api_client("editor").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_api_and_the_page_take_a_fixed_number_of_queries(count, django_assert_num_queries):
+    quiz = _class_of(count)
+    user = editor()
+    api, page = APIClient(), Client()
+    api.force_authenticate(user)
+    page.force_login(user)
+    # The API: the quiz, the analysis's six queries (an editor is staff: no query for the role).
+    with django_assert_num_queries(7):
+        assert api.get(f"/api/v1/quizzes/{quiz.slug}/item-analysis/").status_code == 200
+    # The page: the session and user, the quiz, the analysis with citations (seven).
+    with django_assert_num_queries(10):
+        assert page.get(reverse("quizzes:quiz-analysis", args=[quiz.slug])).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("student", 403), ("trainer", 200), ("editor", 200)])
+def test_the_page_is_for_trainers_and_editors(fixture, who, status):
+    url = reverse("quizzes:quiz-analysis", args=[fixture["quiz"].slug])
+    response = _page_client(who).get(url)
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response.url == f"{reverse('login')}?next={url}"
+
+
+def test_the_page_shows_the_analysis_sorted_by_a_column(fixture):
+    q1, q2, q3 = fixture["questions"]
+    url = reverse("quizzes:quiz-analysis", args=[fixture["quiz"].slug])
+    response = _page_client("trainer").get(url)
+    assert response.context["summary"].n == 5
+    assert [row.question for row in response.context["rows"]] == [q1, q2, q3]
+    assert response.context["columns"][2] == {
+        "key": "facility",
+        "label": "Facility",
+        "url": "?sort=facility",
+        "aria_sort": None,
+    }
+    html = response.content.decode()
+    assert "Dubious: discriminative efficiency below 15%" in html
+    assert 'width="60"' in html  # Q1's right option: 3 of 5
+    assert "style=" not in html
+
+    by_facility = _page_client("trainer").get(url, {"sort": "-facility"})
+    assert [row.question for row in by_facility.context["rows"]] == [q1, q2, q3]  # 0.6, 0.6 (in order), 0.4
+    assert by_facility.context["columns"][2]["aria_sort"] == "descending"
+    assert by_facility.context["columns"][2]["url"] == "?sort=facility"
+    by_index = _page_client("trainer").get(url, {"sort": "discrimination_index", "attempts": "all"})
+    assert by_index.context["rows"][0].question == q2
+    assert by_index.context["summary"].n == 6
+    assert by_index.context["columns"][5]["url"] == "?sort=-discrimination_index&attempts=all"
+
+
+def test_the_page_refuses_a_bad_sort_with_a_message(fixture):
+    url = reverse("quizzes:quiz-analysis", args=[fixture["quiz"].slug])
+    response = _page_client("editor").get(url, {"sort": "prompt"})
+    assert response.status_code == 400
+    assert response.context["error"] == (
+        "Sort by one of the table's columns, and analyse first attempts or all attempts."
+    )
+    assert _page_client("editor").get(url, {"attempts": "best"}).status_code == 400
+    assert _page_client("editor").get(reverse("quizzes:quiz-analysis", args=["nope"])).status_code == 404
