@@ -6,7 +6,9 @@ import statistics
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -420,3 +422,51 @@ def test_the_page_refuses_a_bad_sort_with_a_message(fixture):
     )
     assert _page_client("editor").get(url, {"attempts": "best"}).status_code == 400
     assert _page_client("editor").get(reverse("quizzes:quiz-analysis", args=["nope"])).status_code == 404
+
+
+# -- the question bank's admin ----------------------------------------------------------------------------
+
+
+def _admin_client():
+    client = Client()
+    client.force_login(editor())
+    return client
+
+
+def test_the_admin_list_shows_and_filters_by_the_analysis_flags(fixture):
+    q1, q2, q3 = fixture["questions"]
+    client, url = _admin_client(), reverse("admin:quizzes_question_changelist")
+    response = client.get(url)
+    shown = {question: question.item_flags for question in response.context["cl"].result_list}
+    title = fixture["quiz"].title
+    assert shown == {q1: {}, q2: {Flag.DUBIOUS: [title], Flag.NEGATIVE: [title]}, q3: {}}
+    assert f"Dubious: discriminative efficiency below 15% ({title})" in response.content.decode()
+    assert list(client.get(url, {"item_flag": "negative"}).context["cl"].result_list) == [q2]
+    assert list(client.get(url, {"item_flag": "any"}).context["cl"].result_list) == [q2]
+    assert set(client.get(url, {"item_flag": "none"}).context["cl"].result_list) == {q1, q3}
+    assert list(client.get(url, {"item_flag": "hard"}).context["cl"].result_list) == []
+
+
+def _admin_list_queries(count):
+    _class_of(count)
+    client = _admin_client()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:quizzes_question_changelist"), {"item_flag": "any"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_admin_list_takes_a_fixed_number_of_queries_however_many_attempts():
+    assert _admin_list_queries(3) == _admin_list_queries(30)
+
+
+def test_the_admin_change_page_shows_the_question_s_statistics_per_quiz(fixture):
+    q2 = fixture["questions"][1]
+    response = _admin_client().get(reverse("admin:quizzes_question_change", args=[q2.pk]))
+    html = response.content.decode()
+    assert reverse("quizzes:quiz-analysis", args=[fixture["quiz"].slug]) in html
+    assert "Students who did worse on the rest of the quiz did better on this question" in html
+    assert "-42.86 %" in html  # its discriminative efficiency, worked by hand above
+    lonely = single("Never asked", 2)[0]
+    response = _admin_client().get(reverse("admin:quizzes_question_change", args=[lonely.pk]))
+    assert "No submitted attempt has had this question yet." in response.content.decode()
