@@ -327,6 +327,126 @@ def quiz_scenario(env, args, manage):
         )
 
 
+# The item analysis scenario (issue 10): one quiz of 40 questions taken in full by 50 students, another by 500.
+ANALYSIS_CLASSES = (50, 500)
+ANALYSIS_QUESTIONS = 40
+
+ANALYSIS_SETUP = """
+import django, json, random; django.setup()
+from datetime import timedelta
+from decimal import Decimal
+from django.contrib.auth.models import User
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from quizzes.models import (AnswerOption, Attempt, AttemptOption, AttemptQuestion, Question, Quiz, QuizQuestion,
+    Response, ResponseChoice)
+rng, now = random.Random(10), timezone.now()
+questions = Question.objects.bulk_create(
+    Question(qtype="single", prompt=f"Bench question {i}", explanation="-", topic="leaders", status="published")
+    for i in range(%(questions)d)
+)
+options = {q.pk: AnswerOption.objects.bulk_create(
+    AnswerOption(question=q, text=f"Option {j}", is_correct=j == 0, position=j + 1) for j in range(4)
+) for q in questions}
+for size in %(classes)r:
+    quiz = Quiz.objects.create(title=f"Bench {size}", slug=f"bench-analysis-{size}", status="published")
+    QuizQuestion.objects.bulk_create(QuizQuestion(quiz=quiz, question=q, position=i + 1) for i, q in enumerate(questions))
+    users = User.objects.bulk_create(User(username=f"analysis-{size}-{n}") for n in range(size))
+    attempts = Attempt.objects.bulk_create(
+        Attempt(quiz=quiz, user=u, number=1, started_at=now - timedelta(hours=1), submitted_at=now,
+                state="submitted", max_score=len(questions)) for u in users
+    )
+    slots = AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(attempt=a, question=q, position=i + 1) for a in attempts for i, q in enumerate(questions)
+    )
+    shown = AttemptOption.objects.bulk_create(
+        AttemptOption(slot=slot, option=o, position=j + 1) for slot in slots for j, o in enumerate(options[slot.question_id])
+    )
+    ability = {a.pk: rng.random() for a in attempts}
+    picks = [shown[4 * k + (0 if rng.random() < ability[slot.attempt_id] else rng.randrange(1, 4))]
+             for k, slot in enumerate(slots)]
+    responses = Response.objects.bulk_create(
+        Response(slot=slot, fraction=Decimal(1) if pick.option.is_correct else Decimal(0), answered_at=now)
+        for slot, pick in zip(slots, picks)
+    )
+    ResponseChoice.objects.bulk_create(ResponseChoice(response=r, item=pick) for r, pick in zip(responses, picks))
+editor = User.objects.create_user("analysis-editor", is_staff=True, is_superuser=True)
+print(json.dumps(Token.objects.create(user=editor).key))
+"""
+
+ANALYSIS_QUERY_COUNTS = """
+import django, json; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client, out = Client(HTTP_AUTHORIZATION="Token %s"), {}
+for size in %r:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/api/v1/quizzes/bench-analysis-{size}/item-analysis/")
+    out[size] = (response.status_code, len(ctx.captured_queries), len(response.content))
+print(json.dumps(out))
+"""
+
+
+def analysis_scenario(env, args):
+    """The item analysis endpoint over 50 and over 500 students' full attempts (40 questions), one server, one run."""
+    made = subprocess.run(
+        [sys.executable, "-c", ANALYSIS_SETUP % {"questions": ANALYSIS_QUESTIONS, "classes": ANALYSIS_CLASSES}],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    made.check_returncode()
+    token = json.loads(made.stdout.strip().splitlines()[-1])
+    counted = subprocess.run(
+        [sys.executable, "-c", ANALYSIS_QUERY_COUNTS % (token, ANALYSIS_CLASSES)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    counted.check_returncode()
+    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    server, base = start_server(env, args.workers)
+    medians = {}
+    try:
+        headers = {"Authorization": f"Token {token}"}
+        for _ in range(10):  # warm up
+            fetch(base + "/bench/bare/")
+        bare = sorted(fetch(base + "/bench/bare/")[0] for _ in range(args.requests))
+        medians["bare"] = statistics.median(bare) * 1000
+        # Interleaved, so that the machine's load falls on both sizes alike.
+        latencies = {size: [] for size in ANALYSIS_CLASSES}
+        for size in ANALYSIS_CLASSES:
+            for _ in range(3):
+                fetch(f"{base}/api/v1/quizzes/bench-analysis-{size}/item-analysis/", headers)
+        for _ in range(args.requests):
+            for size in ANALYSIS_CLASSES:
+                seconds, status, _body = fetch(f"{base}/api/v1/quizzes/bench-analysis-{size}/item-analysis/", headers)
+                assert status == 200, status
+                latencies[size].append(seconds)
+        for size in ANALYSIS_CLASSES:
+            medians[size] = statistics.median(latencies[size]) * 1000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        f"item analysis of {ANALYSIS_QUESTIONS} questions, full first attempts, {args.requests} sequential requests "
+        f"per size, gunicorn -w {args.workers}, {env['DATABASE_URL'].split(':')[0]}"
+    )
+    print(f"{'request':48} {'median':>9} {'x bare':>7} {'SQL':>4} {'KB':>6}")
+    print(f"{'/bench/bare/':48} {medians['bare']:8.2f}m {1.0:7.1f} {0:>4} {0:6.1f}")
+    for size in ANALYSIS_CLASSES:
+        _status, queries, length = counts[str(size)]
+        print(
+            f"{f'item analysis, {size} students':48} {medians[size]:8.2f}m {medians[size] / medians['bare']:7.1f} "
+            f"{queries:>4} {length / 1024:6.1f}"
+        )
+    small, large = ANALYSIS_CLASSES
+    print(f"{large // small}x the students: {medians[large] / medians[small]:.2f}x the time")
+
+
 # The study-stats scenario: the stats page and API for one student with 20,000 reviews (bench/study.py).
 STUDY_URLS = ["/bench/bare/", "/study/stats/", "/api/v1/study/stats/"]
 STUDY_QUERY_COUNTS = """
@@ -397,12 +517,13 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
         "--scenario",
-        choices=["pages", "guessing", "quiz", "study-stats"],
+        choices=["pages", "guessing", "quiz", "study-stats", "analysis"],
         default="pages",
         help=(
             "pages: every URL against the bare view (default); guessing: the home page while 8 clients guess "
             "passwords; quiz: start, answer and submit attempts through the API; study-stats: the study "
-            "statistics page and API for one student with 20,000 reviews"
+            "statistics page and API for one student with 20,000 reviews; analysis: the item analysis endpoint over "
+            "50 and 500 students"
         ),
     )
     args = parser.parse_args()
@@ -436,6 +557,10 @@ def main():
 
     if args.scenario == "study-stats":
         study_stats_scenario(env, args, manage)
+        return
+
+    if args.scenario == "analysis":
+        analysis_scenario(env, args)
         return
 
     if args.scenario == "guessing":

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from briefings.models import Paragraph, Section
 
 from .actions import generate_questions, publish_questions
+from .analysis import FLAG_EXPLANATIONS, Flag, analyse, question_flags
 from .models import (
     AnswerOption,
     Attempt,
@@ -181,6 +183,34 @@ class OpenFlagFilter(admin.SimpleListFilter):
         return queryset
 
 
+def item_flags(request):
+    """What the item analyses of every quiz (first attempts) flag, by question: computed once per request."""
+    if not hasattr(request, "_item_flags"):
+        request._item_flags = question_flags(Attempt.objects.all())
+    return request._item_flags
+
+
+class ItemFlagFilter(admin.SimpleListFilter):
+    """Questions by what the item analysis of a quiz they are in flags (over all quizzes' first attempts)."""
+
+    title = _("item analysis")
+    parameter_name = "item_flag"
+
+    def lookups(self, request, model_admin):
+        return (("any", _("Any flag")), *Flag.choices, ("none", _("No flag")))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        flags = item_flags(request)
+        if value == "none":
+            return queryset.exclude(pk__in=list(flags))
+        if value == "any":
+            return queryset.filter(pk__in=list(flags))
+        return queryset.filter(pk__in=[pk for pk, found in flags.items() if value in found])
+
+
 @admin.action(permissions=["change"], description=_("Publish selected questions"))
 def publish_selected(modeladmin, request, queryset):
     result = publish_questions(questions=queryset, user=request.user)
@@ -254,17 +284,25 @@ class QuestionAdmin(SimpleHistoryAdmin):
     # The history table in whole words, without simple_history's inline style (which the CSP refuses).
     object_history_list_template = "admin/history_list.html"
     form = QuestionAdminForm
-    list_display = ("__str__", "qtype", "topic", "kind", "difficulty", "status", "open_flags")
-    list_filter = ("status", "qtype", "topic", "kind", "difficulty", "sections", OpenFlagFilter)
+    list_display = ("__str__", "qtype", "topic", "kind", "difficulty", "status", "open_flags", "analysis_flags")
+    list_filter = ("status", "qtype", "topic", "kind", "difficulty", "sections", OpenFlagFilter, ItemFlagFilter)
     search_fields = ("prompt", "statement", "explanation", "options__text", "=citations__anchor")
     actions = [publish_selected, unpublish_selected, generate_from_question_items]
     autocomplete_fields = ("sections", "citations")
-    readonly_fields = ("status", "open_flags", "cited_paragraphs", "preview", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "open_flags",
+        "cited_paragraphs",
+        "item_statistics",
+        "preview",
+        "created_at",
+        "updated_at",
+    )
     inlines = [AnswerOptionInline, QuestionSourceInline, ReviewFlagInline]
     fieldsets = (
         (None, {"fields": ("qtype", "prompt", "statement", "explanation", "topic", "kind", "difficulty", "status")}),
         (_("Numeric answer"), {"fields": ("numeric_answer", "tolerance", "unit"), "classes": ("collapse",)}),
-        (_("Source in the article"), {"fields": ("sections", "citations", "cited_paragraphs")}),
+        (_("Source in the article"), {"fields": ("sections", "citations", "cited_paragraphs", "item_statistics")}),
         (_("As a student sees it"), {"fields": ("preview",)}),
         (_("Record"), {"fields": ("open_flags", "created_at", "updated_at")}),
     )
@@ -277,7 +315,11 @@ class QuestionAdmin(SimpleHistoryAdmin):
         # a database error (500). Django answers IncorrectLookupParameters with the unfiltered list.
         if any("\x00" in part for key, values in request.GET.lists() for part in (key, *values)):
             raise IncorrectLookupParameters(_("A filter or search contained a NUL character."))
-        return super().get_changelist_instance(request)
+        changelist = super().get_changelist_instance(request)
+        flags = item_flags(request)
+        for question in changelist.result_list:
+            question.item_flags = flags.get(question.pk, {})
+        return changelist
 
     def get_queryset(self, request):
         return (
@@ -303,6 +345,32 @@ class QuestionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("open review flags"), ordering="open_flag_count")
     def open_flags(self, obj):
         return getattr(obj, "open_flag_count", None) if obj.pk else 0
+
+    @admin.display(description=_("item analysis flags"))
+    def analysis_flags(self, obj):
+        found = getattr(obj, "item_flags", {})
+        if not found:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{} ({})",
+            ((Flag(flag).label, ", ".join(quizzes)) for flag, quizzes in found.items()),
+        )
+
+    @admin.display(description=_("item analysis, per quiz"))
+    def item_statistics(self, obj):
+        """The question's statistics in each quiz it was in, over first attempts (a fixed number of queries)."""
+        if obj.pk is None:
+            return _("Statistics appear once students have taken a quiz with this question.")
+        quizzes = AttemptQuestion.objects.filter(question=obj).values("attempt__quiz")
+        rows = []
+        for analysis in analyse(Attempt.objects.filter(quiz__in=quizzes)).values():
+            for row in analysis.questions:
+                if row.question.pk == obj.pk:
+                    explained = [FLAG_EXPLANATIONS[flag] for flag in row.flags]
+                    rows.append({"quiz": analysis.quiz, "row": row, "explained": explained})
+        rows.sort(key=lambda found: found["quiz"].title)
+        return format_html("{}", render_to_string("quizzes/includes/_item_statistics.html", {"rows": rows}))
 
     @admin.display(description=_("text of the cited paragraphs"))
     def cited_paragraphs(self, obj):

@@ -32,6 +32,7 @@ from sahel_learn.accounts.roles import is_trainer
 from sahel_learn.api import NOT_FOUND, VALIDATION_ERROR, ErrorSerializer, Pagination, Schema
 
 from . import actions
+from .analysis import ItemAnalysis, attempts_analysed_by, may_analyse
 from .cohorts import NameListError, parse_student_names
 from .models import Attempt as AttemptModel
 from .models import (
@@ -54,6 +55,8 @@ from .serializers import (
     EditorQuestionSerializer,
     FlagSerializer,
     IssuedPasswordSerializer,
+    ItemAnalysisQuerySerializer,
+    ItemAnalysisSerializer,
     JoinedCohortSerializer,
     JoinSerializer,
     MemberSerializer,
@@ -153,6 +156,13 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
 # -- quizzes ----------------------------------------------------------------------------------------------
 
 
+class MayAnalyse(permissions.BasePermission):
+    message = _("Only trainers and editors see item analyses.")
+
+    def has_permission(self, request, view):
+        return may_analyse(request.user)
+
+
 @extend_schema_view(
     list=extend_schema(
         description=_("Published quizzes (editors: drafts too)."),
@@ -206,6 +216,33 @@ class QuizViewSet(AttemptErrorMixin, viewsets.ReadOnlyModelViewSet):
         attempt = AttemptModel.objects.filter(pk=attempt.pk).with_questions().get()
         context = {**self.get_serializer_context(), "now": now}
         return Response(AttemptDetailSerializer(attempt, context=context).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="v1_quizzes_item_analysis_retrieve",
+        parameters=[ItemAnalysisQuerySerializer],
+        description=_(
+            "Trainers and editors: the quiz's item analysis by Moodle's formulas, over every student's first "
+            "submitted attempt (attempts=all: every submitted attempt): the quiz's mean, median, SD, skewness, "
+            "kurtosis, Cronbach's alpha (CIC, %), error ratio and standard error; per question its facility, SD, "
+            "random guess score, discrimination index and efficiency, flags and how often each option was picked."
+        ),
+        responses={
+            200: ItemAnalysisSerializer,
+            400: VALIDATION_ERROR,
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorSerializer, description=_("Students: only trainers and editors see it.")),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="item-analysis", permission_classes=[MayAnalyse])
+    def item_analysis(self, request, slug=None):
+        query = ItemAnalysisQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        quiz = self.get_object()
+        analysis = ItemAnalysis.of(
+            quiz, attempts_analysed_by(request.user), all_attempts=query.validated_data["attempts"] == "all"
+        )
+        return Response(ItemAnalysisSerializer(analysis).data)
 
 
 # -- attempts ----------------------------------------------------------------------------------------------

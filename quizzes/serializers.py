@@ -920,3 +920,64 @@ class JoinedCohortSerializer(serializers.Serializer):
 class CohortErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
+
+
+# -- item analysis ---------------------------------------------------------------------------------------
+
+
+class AnalysedOptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="option.pk")
+    label = serializers.CharField(source="option.label")
+    is_correct = serializers.BooleanField()
+    picked = serializers.IntegerField(help_text=_("How many of the analysed attempts picked this option."))
+    share = serializers.FloatField(allow_null=True, help_text=_("picked / n, from 0 to 1."))
+
+
+class AnalysedQuestionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    prompt = serializers.CharField(source="question.prompt")
+    qtype = serializers.CharField(source="question.qtype")
+    position = serializers.IntegerField(help_text=_("Its first place in the quiz."))
+    n = serializers.IntegerField(help_text=_("The analysed attempts that had this question."))
+    max_mark = serializers.FloatField()
+    facility = serializers.FloatField(allow_null=True, help_text=_("mean(x) / max(x), 0 to 1."))
+    sd = serializers.FloatField(allow_null=True, help_text=_("SD of x / max(x)."))
+    random_guess_score = serializers.FloatField(allow_null=True)
+    discrimination_index = serializers.FloatField(allow_null=True, help_text=_("In percent, -100 to 100."))
+    discriminative_efficiency = serializers.FloatField(allow_null=True, help_text=_("In percent."))
+    flags = serializers.ListField(child=serializers.CharField())
+    options = AnalysedOptionSerializer(many=True, help_text=_("Choice questions: each option and how often picked."))
+
+
+class AnalysisSummarySerializer(serializers.Serializer):
+    n = serializers.IntegerField()
+    max_score = serializers.FloatField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    sd = serializers.FloatField(allow_null=True)
+    skewness = serializers.FloatField(allow_null=True)
+    kurtosis = serializers.FloatField(allow_null=True)
+    cic = serializers.FloatField(allow_null=True, help_text=_("Cronbach's alpha, in percent."))
+    error_ratio = serializers.FloatField(allow_null=True)
+    standard_error = serializers.FloatField(allow_null=True)
+    seconds_per_question = serializers.FloatField(allow_null=True)
+    same_questions = serializers.BooleanField()
+
+
+class ItemAnalysisSerializer(serializers.Serializer):
+    quiz = serializers.SlugField(source="quiz.slug")
+    attempts = serializers.SerializerMethodField()
+    summary = AnalysisSummarySerializer()
+    questions = AnalysedQuestionSerializer(many=True)
+
+    @extend_schema_field({"type": "string", "enum": ["first", "all"]})
+    def get_attempts(self, analysis):
+        return "all" if analysis.all_attempts else "first"
+
+
+class ItemAnalysisQuerySerializer(serializers.Serializer):
+    attempts = serializers.ChoiceField(
+        choices=[("first", _("Each student's first attempt")), ("all", _("Every attempt"))],
+        default="first",
+        required=False,
+    )

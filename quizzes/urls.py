@@ -57,4 +57,6 @@ urlpatterns += [
         name="cohort-reset-password",
     ),
     path("classes/<int:pk>/leave/", views.cohort_leave, name="cohort-leave"),
+    # -- item analysis
+    path("quizzes/<slug:slug>/analysis/", views.quiz_analysis, name="quiz-analysis"),
 ]

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -39,6 +40,16 @@ from sahel_learn.accounts.roles import is_trainer
 from sahel_learn.htmx import render_swappable
 
 from . import actions
+from .analysis import (
+    ATTEMPT_CHOICES,
+    DUBIOUS_EFFICIENCY,
+    FLAG_EXPLANATIONS,
+    SORT_KEYS,
+    Flag,
+    ItemAnalysis,
+    attempts_analysed_by,
+    may_analyse,
+)
 from .charts import study_charts
 from .cohorts import normalize_join_code
 from .forms import (
@@ -1200,3 +1211,61 @@ def cohort_leave(request, pk):
     actions.leave_cohort(cohort=cohort, student=request.user)
     messages.success(request, _("You have left the class “%(name)s”.") % {"name": cohort.name})
     return redirect("quizzes:cohort-mine")
+
+
+# -- item analysis
+
+
+ANALYSIS_COLUMNS = (
+    ("position", _lazy("Question")),
+    ("n", _lazy("Attempts")),
+    ("facility", _lazy("Facility")),
+    ("sd", _lazy("SD")),
+    ("random_guess_score", _lazy("Random guess score")),
+    ("discrimination_index", _lazy("Discrimination index")),
+    ("discriminative_efficiency", _lazy("Discriminative efficiency")),
+    ("flags", _lazy("Flags")),
+)
+
+
+def _sort_links(sort, descending, which):
+    """Each column's header with the link that sorts by it (ascending, or descending if it is sorted so already)."""
+    links = []
+    for key, label in ANALYSIS_COLUMNS:
+        current = key == sort
+        query = {"sort": f"-{key}" if current and not descending else key}
+        if which == "all":
+            query["attempts"] = "all"
+        order = ("descending" if descending else "ascending") if current else None
+        links.append({"key": key, "label": label, "url": "?" + urlencode(query), "aria_sort": order})
+    return links
+
+
+@never_cache
+@login_required
+@require_safe
+def quiz_analysis(request, slug):
+    """Trainers and editors: a quiz's item analysis (Moodle's statistics), its questions sortable by column."""
+    if not may_analyse(request.user):
+        raise PermissionDenied
+    quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
+    which = request.GET.get("attempts", "first")
+    sort = request.GET.get("sort", "position")
+    descending = sort.startswith("-")
+    sort = sort.removeprefix("-")
+    if which not in ATTEMPT_CHOICES or sort not in SORT_KEYS:
+        error = _("Sort by one of the table's columns, and analyse first attempts or all attempts.")
+        return render(request, "quizzes/quiz_analysis.html", {"quiz": quiz, "error": error}, status=400)
+    analysis = ItemAnalysis.of(quiz, attempts_analysed_by(request.user), all_attempts=which == "all", citations=True)
+    context = {
+        "quiz": quiz,
+        "analysis": analysis,
+        "summary": analysis.summary,
+        "rows": analysis.sorted_questions(sort, descending=descending),
+        "columns": _sort_links(sort, descending, which),
+        "which": which,
+        "sort": sort,
+        "flags": [(flag, FLAG_EXPLANATIONS[flag]) for flag in Flag],
+        "dubious": DUBIOUS_EFFICIENCY,
+    }
+    return render(request, "quizzes/quiz_analysis.html", context)

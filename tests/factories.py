@@ -454,3 +454,54 @@ def cohort_of(owner, *, students=(), **kwargs):
     for one in students:
         CohortMembershipFactory(cohort=cohort, student=one)
     return cohort
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """A submitted first attempt, started an hour ago and submitted ten minutes later; no questions (add slots)."""
+
+    class Meta:
+        model = quiz_models.Attempt
+
+    quiz = factory.SubFactory(QuizFactory)
+    user = factory.SubFactory(UserFactory)
+    number = 1
+    started_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    submitted_at = factory.LazyAttribute(lambda o: o.started_at + datetime.timedelta(minutes=10))
+    state = quiz_models.AttemptState.SUBMITTED
+
+
+class AttemptQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.AttemptQuestion
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class AttemptOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.AttemptOption
+
+    slot = factory.SubFactory(AttemptQuestionFactory)
+    option = factory.SubFactory(AnswerOptionFactory, question=factory.SelfAttribute("..slot.question"))
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A wrong answer (fraction 0), given when the attempt was submitted."""
+
+    class Meta:
+        model = quiz_models.Response
+
+    slot = factory.SubFactory(AttemptQuestionFactory)
+    fraction = Decimal(0)
+    answered_at = factory.LazyAttribute(lambda o: o.slot.attempt.submitted_at or timezone.now())
+
+
+class ResponseChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.ResponseChoice
+
+    response = factory.SubFactory(ResponseFactory)
+    item = factory.SubFactory(AttemptOptionFactory, slot=factory.SelfAttribute("..response.slot"))

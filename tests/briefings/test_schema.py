@@ -60,6 +60,7 @@ QUIZ_OPERATIONS = {
     "/api/v1/attempts/{id}/flags/{question_id}/",
     "/api/v1/attempts/{id}/submit/",
     "/api/v1/study/stats/",
+    "/api/v1/quizzes/{slug}/item-analysis/",
     "/api/v1/cohorts/",
     "/api/v1/cohorts/{id}/",
     "/api/v1/cohorts/{id}/join-code/",
