@@ -73,6 +73,7 @@ def test_api_root_lists_every_endpoint(client):
             "questions",
             "quizzes",
             "attempts",
+            "cohorts",
         )
     }
 

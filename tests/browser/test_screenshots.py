@@ -4,6 +4,7 @@ Skipped unless SCREENSHOTS_DIR is set. Each page is shot at a desktop size (1280
 only) and a phone size (390 × 844), in the light colour scheme, named like home-desktop.png.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -13,9 +14,9 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quizzes.actions import import_quizzes, publish_reviewed_questions, save_response
-from quizzes.models import Attempt
-from tests.factories import PASSWORD, editor, student, trainer
+from quizzes.actions import import_quizzes, publish_reviewed_questions, record_review, save_response
+from quizzes.models import Attempt, Question, ReviewLog, ReviewState, StudyRating
+from tests.factories import PASSWORD, cohort_of, editor, student, trainer
 from tests.quizzes.attempt_helpers import right_answer, slots_of
 
 from .conftest import DESKTOP, PHONE
@@ -92,6 +93,31 @@ def _sign_in(page, username):
     expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
 
 
+def _study_history(user):
+    """Three weeks of study of the first 40 cards, once (the stats page's screenshot needs a history)."""
+    if ReviewLog.objects.filter(user=user).count() > 5:
+        return
+    start = timezone.now() - datetime.timedelta(days=21)
+    for number, question in enumerate(Question.objects.usable().order_by("pk")[:40]):
+        moment = start + datetime.timedelta(days=number % 7, minutes=number)
+        for step in range(4):
+            state = ReviewState.objects.filter(user=user, question=question).first()
+            rating = StudyRating.AGAIN if (number + step) % 5 == 0 else StudyRating.GOOD
+            record_review(
+                user=user,
+                question=question,
+                rating=rating,
+                now=moment,
+                version=state.version if state else 0,
+                request_key=f"shot-{question.pk}-{step}",
+            )
+            moment = max(
+                moment + datetime.timedelta(minutes=15), ReviewState.objects.get(user=user, question=question).due
+            )
+            if moment > timezone.now():
+                break
+
+
 def _shoot(page, folder, name, **options):
     expect(page.locator("h1")).to_be_visible()
     page.screenshot(path=folder / f"{name}.png", animations="disabled", caret="initial", **options)
@@ -121,10 +147,28 @@ def test_readme_screenshots_of_each_role(browse, shipped_quizzes, django_db_bloc
         page.goto(f"/attempts/{attempt.pk}/summary/")
         page.get_by_role("button", name="Submit my attempt").click()
         _shoot(page, folder, f"quiz-review-{size}")
+        page.goto("/study/")
+        _shoot(page, folder, f"study-home-{size}")
+        page.goto("/study/session/?deck=section:the-wagner-transition")
+        expect(page.locator("#question-title")).to_be_visible()
+        _shoot(page, folder, f"study-card-{size}")
+        page.keyboard.press("Space")
+        expect(page.locator("[data-study-rating]")).to_be_visible()
+        _shoot(page, folder, f"study-reveal-{size}", full_page=True)
+        with django_db_blocker.unblock():
+            _study_history(shipped_quizzes["student"])
+        page.goto("/study/stats/")
+        _shoot(page, folder, f"study-stats-{size}")
+    with django_db_blocker.unblock():
+        cohort_of(shipped_quizzes["trainer"], students=[shipped_quizzes["student"]], name="Sahel politics, spring term")
     page = browse.new_page(viewport=DESKTOP)
     _sign_in(page, "tomas")
     page.goto("/")
     _shoot(page, folder, "trainer-home-desktop")
+    page.get_by_role("link", name="Sahel politics, spring term").first.click()
+    _shoot(page, folder, "trainer-class-desktop")
+    page.goto("/quizzes/fact-or-analysis/analysis/")
+    _shoot(page, folder, "trainer-item-analysis-desktop")
     page = browse.admin_page("edwin", viewport=DESKTOP)
     page.goto("/admin/quizzes/question/?topic__exact=leaders")
     expect(page.locator("#result_list")).to_be_visible()
