@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats] [--only URL ...]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
