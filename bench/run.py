@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats] [--only URL ...]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
@@ -526,7 +526,14 @@ def main():
             "50 and 500 students"
         ),
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="URL",
+        help="pages scenario: measure only this URL (repeatable; the bare view is always measured first)",
+    )
     args = parser.parse_args()
+    urls = [URLS[0], *(url for url in URLS[1:] if not args.only or url in args.only)]
 
     scratch = Path(tempfile.mkdtemp(prefix="sahel-bench-"))
     env = {
@@ -586,7 +593,7 @@ def main():
                 time.sleep(0.1)
         counts = query_counts(env)
         rows = []
-        for url in URLS:
+        for url in urls:
             for _ in range(10):  # warm up
                 fetch(base + url)
             with ThreadPoolExecutor(max_workers=4) as pool:

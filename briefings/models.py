@@ -167,6 +167,11 @@ class BriefingQuerySet(PublishableQuerySet):
         """The briefing the pages show: the visible one imported last (a staff preview may show a draft)."""
         return self.visible(drafts).order_by("-imported_at", "-pk").first()
 
+    def with_first_section(self):
+        """Annotate ``first_section_slug``: where reading by card starts (the first body section), or None."""
+        first = Section.objects.filter(briefing=models.OuterRef("pk")).body().order_by("number").values("slug")[:1]
+        return self.annotate(first_section_slug=models.Subquery(first))
+
 
 def preview_url(url, item):
     """``url`` as is for a published ``item``; for a draft, its staff preview (``?status=draft``)."""

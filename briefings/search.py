@@ -23,7 +23,8 @@ needs no migration, and SQLite's table rebuilds (which drop a table's triggers) 
 Visibility is decided at query time on the tables (``visible()``, the citations through
 ``Paragraph.objects.visible()``), never by the index, so a bulk unpublish hides an item at
 once. A search costs a fixed number of queries whatever the data: for each kind of content, one
-for its hits (with the group's true total, a window count) and one for their citations.
+for its hits (with the group's true total, a window count), then two for the citations of every
+group's hits (their links, then the visible paragraphs).
 """
 
 import hashlib
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorExact
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.db.models import Case, F, Prefetch, When, Window
+from django.db.models import Case, F, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +124,7 @@ class Searchable:
             return Paragraph.objects.visible().filter(section__kind=SectionKind.BODY).select_related("section")
         return self.model.objects.visible()
 
-    def hit(self, row):
+    def hit(self, row, citation=None):
         if self.model is Paragraph:
             return SearchHit(
                 title=str(row.label),
@@ -138,7 +139,7 @@ class Searchable:
             url=row.get_absolute_url(),
             kind=row.kind,
             kind_label=row.get_kind_display(),
-            citation=row.primary_citation,
+            citation=citation,
         )
 
 
@@ -448,20 +449,64 @@ def _matching(searchable, terms):
     """Published rows of ``searchable`` matching ``terms``, best first, with ``search_snippet``."""
     queryset = searchable.queryset()
     if connection.vendor == "postgresql":
-        queryset = _postgres_matching(searchable, queryset, terms)
-    else:
-        queryset = _sqlite_matching(searchable, queryset, terms)
-    if searchable.model is not Paragraph:
-        # The citation shown is a published paragraph that matches the query, else the first one.
-        matched = _postgres_matched(terms) if connection.vendor == "postgresql" else _sqlite_matched(terms)
-        citations = (
-            Paragraph.objects.visible()
-            .in_article_order()
-            .annotate(search_matched=matched)
-            .order_by("-search_matched", "section__briefing_id", "section__number", "number")
+        return _postgres_matching(searchable, queryset, terms)
+    return _sqlite_matching(searchable, queryset, terms)
+
+
+def _citation_links(found):
+    """``(key, item id, paragraph id)`` of every citation of the rows in ``found`` (``(searchable, rows)``
+    pairs), read from the models' citation tables in one query."""
+    parts, params = [], []
+    for searchable, rows in found:
+        field = searchable.model._meta.get_field("citations")
+        through = field.remote_field.through._meta
+        source = through.get_field(field.m2m_field_name()).column
+        target = through.get_field(field.m2m_reverse_field_name()).column
+        ids = [row.pk for row in rows]
+        parts.append(
+            f'SELECT %s, "{source}", "{target}" FROM "{through.db_table}" '  # noqa: S608
+            f'WHERE "{source}" IN ({", ".join(["%s"] * len(ids))})'
         )
-        queryset = queryset.prefetch_related(Prefetch("citations", queryset=citations))
-    return queryset
+        params += [searchable.key, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
+
+
+def _citations(found, terms):
+    """The citation shown with each hit: a published paragraph it cites that matches the query, else the
+    first in the article's order (``{(key, item id): paragraph}``; an item citing nothing visible is missing).
+
+    Two queries whatever the groups: the citation links of every group, then their visible paragraphs.
+    """
+    found = [(searchable, rows) for searchable, rows in found if rows and searchable.model is not Paragraph]
+    if not found:
+        return {}
+    links = _citation_links(found)
+    if not links:
+        return {}
+    matched = _postgres_matched(terms) if connection.vendor == "postgresql" else _sqlite_matched(terms)
+    paragraphs = (
+        Paragraph.objects.visible()
+        .in_article_order()
+        .filter(pk__in={paragraph for _key, _item, paragraph in links})
+        .annotate(search_matched=matched)
+        .order_by("-search_matched", "section__briefing_id", "section__number", "number")
+    )
+    position = {paragraph.pk: (index, paragraph) for index, paragraph in enumerate(paragraphs)}
+    citations = {}
+    for key, item, paragraph in links:
+        if paragraph in position and ((key, item) not in citations or position[paragraph][0] < citations[key, item][0]):
+            citations[key, item] = position[paragraph]
+    return {link: paragraph for link, (_index, paragraph) in citations.items()}
+
+
+def _hits(found, terms):
+    """The hits of ``(searchable, rows)`` pairs, each with its citation: ``[[hit, ...], ...]``."""
+    citations = _citations(found, terms)
+    return [
+        [searchable.hit(row, citations.get((searchable.key, row.pk))) for row in rows] for searchable, rows in found
+    ]
 
 
 def _with_ellipses(snippet, fields):
@@ -505,18 +550,16 @@ def search(query, *, limit=PER_GROUP):
     terms = parse_query(query)
     if not terms:
         return []
-    groups = []
+    found = []
     for searchable in SEARCHABLES:
         total = Window(models.Count("pk")) if connection.vendor == "postgresql" else _sqlite_total(searchable, terms)
-        queryset = _matching(searchable, terms).annotate(search_total=total)
-        rows = list(queryset[:limit])
+        rows = list(_matching(searchable, terms).annotate(search_total=total)[:limit])
         if rows:
-            groups.append(
-                SearchGroup(
-                    searchable.key, searchable.label, [searchable.hit(row) for row in rows], rows[0].search_total
-                )
-            )
-    return groups
+            found.append((searchable, rows))
+    return [
+        SearchGroup(searchable.key, searchable.label, hits, rows[0].search_total)
+        for (searchable, rows), hits in zip(found, _hits(found, terms), strict=True)
+    ]
 
 
 def search_group(query, key, *, page=1, per_page=PER_PAGE):
@@ -528,6 +571,6 @@ def search_group(query, key, *, page=1, per_page=PER_PAGE):
         return group, Paginator([], per_page).get_page(1)
     paginator = Paginator(_matching(searchable, terms), per_page)
     page_obj = paginator.get_page(page)
-    rows = list(page_obj.object_list)
-    group.hits, group.total = [searchable.hit(row) for row in rows], paginator.count
+    [group.hits] = _hits([(searchable, list(page_obj.object_list))], terms)
+    group.total = paginator.count
     return group, page_obj

@@ -76,10 +76,10 @@ def _leaders(drafts):
 
 @require_safe
 def home(request):
-    briefing = Briefing.objects.current()
+    briefing = Briefing.objects.with_first_section().current()
     context = {
         "briefing": briefing,
-        "first_section": briefing.sections.body().order_by("number").first() if briefing else None,
+        "first_section_slug": briefing.first_section_slug if briefing else None,
         "countries": Country.objects.visible().order_by("name"),
         "role_home": role_home(request.user),
     }

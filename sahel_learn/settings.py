@@ -120,7 +120,8 @@ WSGI_APPLICATION = "sahel_learn.wsgi.application"
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests (CONN_MAX_AGE as above): a new connection reads the whole schema on
+    # its first query, 1 to 2 ms a request with the search tables and their triggers (docs/performance.md).
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer writes; wait instead of failing when locked.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

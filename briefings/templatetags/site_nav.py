@@ -1,4 +1,5 @@
-"""The site's main navigation: ``{% nav_link "briefings:timeline" _("Timeline") %}``.
+"""The site's main navigation: ``{% nav_link "briefings:timeline" _("Timeline") %}``; and
+``{% cached_url "briefings:faq" %}``, the same as ``{% url %}``, reversed once (every page has a few).
 
 It was an included template per link, nine on every page; as a tag it is one pass per link
 (docs/performance.md, "Issue 6: before and after").
@@ -29,3 +30,9 @@ def nav_link(context, view, label, also=""):
     else:
         state = ""
     return format_html('<li><a href="{}"{}>{}</a></li>', cached_reverse(view), state, label)
+
+
+@register.simple_tag
+def cached_url(view, *args):
+    """``{% url view *args %}``, reversed once per URL configuration, script prefix and language (``cached_reverse``)."""
+    return cached_reverse(view, *args)
