@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0007_fitted_parameters"),
+        ("quizzes", "0008_cohorts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
