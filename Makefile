@@ -16,7 +16,7 @@ RUN_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run dev test lint setup data static browser-tools bench clean
+.PHONY: run dev test lint setup data static browser-tools bench bench-study clean
 
 # The virtual environment, rebuilt when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -70,6 +70,10 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+# Study at 30k and 3M review states (issue 9): minutes, most of it loading; see docs/performance.md.
+bench-study: $(VENV)/.installed
+	$(PY) bench/study_scale.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

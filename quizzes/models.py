@@ -2082,8 +2082,14 @@ class ReviewStateQuerySet(models.QuerySet):
 class ReviewState(models.Model):
     """One student's memory of one card: py-fsrs's card fields, suspension, and a version."""
 
+    # No index of its own: (user, question)'s unique constraint serves lookups by user. With one,
+    # PostgreSQL read all of a student's cards by it and filtered the due ones (bench/study_scale.py at 3M).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states", verbose_name=_("student")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_states",
+        verbose_name=_("student"),
+        db_index=False,
     )
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="review_states", verbose_name=_("card")
