@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, editor, trainer
+from tests.factories import PASSWORD, cohort_of, editor, trainer
 from tests.quizzes.analysis_helpers import worked_example
 
 from .conftest import DESKTOP, PHONE
@@ -21,11 +21,13 @@ SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 
 @pytest.fixture(scope="module")
 def example(site, django_db_blocker):
-    """The example worked by hand in tests/quizzes/analysis_helpers.py, a trainer and an editor, committed."""
+    """The example worked by hand in tests/quizzes/analysis_helpers.py, its five students in the trainer's
+    class (a trainer's analysis is over their own classes' students), and an editor, committed."""
     with django_db_blocker.unblock():
-        trainer(username="tessa")
+        tessa = trainer(username="tessa")
         editor(username="edna")
         made = worked_example()
+        cohort_of(tessa, students=made["users"])
         return {"slug": made["quiz"].slug, "q2": made["questions"][1].pk}
 
 
