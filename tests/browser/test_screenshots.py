@@ -100,7 +100,7 @@ def _study_history(user):
     start = timezone.now() - datetime.timedelta(days=21)
     for number, question in enumerate(Question.objects.usable().order_by("pk")[:40]):
         moment = start + datetime.timedelta(days=number % 7, minutes=number)
-        for step in range(4):
+        for step in range(12):
             state = ReviewState.objects.filter(user=user, question=question).first()
             rating = StudyRating.AGAIN if (number + step) % 5 == 0 else StudyRating.GOOD
             record_review(
