@@ -35,7 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import CharField, Q
+from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -450,3 +450,71 @@ def _mastery(usable, topics, retrievability):
         leaders=rows(groups.leaders),
         countries=rows(groups.countries),
     )
+
+
+# -- one student, as their trainer sees them (issue 10) ------------------------------------------------
+
+ACTIVITY_DAYS = 30
+
+
+@dataclass
+class TopicRetention:
+    name: str
+    retention: Retention
+
+
+@dataclass
+class StudentReport:
+    """A student for their trainer: attempts, study activity over 30 days, true retention by topic, leeches."""
+
+    stats: StudyStats
+    attempts: list
+    activity: list  # [(study day, reviews)], the last 30 days, oldest first
+    reviews_30_days: int
+    streak: int  # study days in a row with a review, up to today (or yesterday, when none yet today)
+    retention_by_topic: list  # TopicRetention, in Topic's order, topics with reviews only
+    leeches: list  # ReviewState with its question
+
+    @classmethod
+    def of(cls, *, student, now):
+        from .models import Attempt
+
+        stats = StudyStats.of(user=student, now=now)
+        days = [stats.today - datetime.timedelta(days=n) for n in reversed(range(ACTIVITY_DAYS))]
+        activity = [(day, stats.reviews_per_day.get(day, 0)) for day in days]
+        attempts = list(Attempt.objects.filter(user=student).select_related("quiz").order_by("-started_at", "-pk"))
+        leeches = list(
+            ReviewState.objects.of(student).leeches().select_related("question").order_by("-lapses", "question_id")
+        )
+        return cls(
+            stats=stats,
+            attempts=attempts,
+            activity=activity,
+            reviews_30_days=sum(count for _day, count in activity),
+            streak=streak(stats.reviews_per_day, stats.today),
+            retention_by_topic=retention_by_topic(student),
+            leeches=leeches,
+        )
+
+
+def streak(reviews_per_day, today):
+    """How many study days in a row, ending today, have a review; a day without one yet today does not break it."""
+    day = today if reviews_per_day.get(today) else today - datetime.timedelta(days=1)
+    count = 0
+    while reviews_per_day.get(day):
+        count += 1
+        day -= datetime.timedelta(days=1)
+    return count
+
+
+def retention_by_topic(user):
+    """True retention (the share of reviews of cards in review not rated Again) by the card's topic: one query."""
+    rows = (
+        ReviewLog.objects.of(user)
+        .of_cards_in_review()
+        .values("question__topic")
+        .annotate(total=Count("pk"), passed=Count("pk", filter=Q(rating__gt=StudyRating.AGAIN)))
+        .order_by()
+    )
+    found = {row["question__topic"]: Retention(row["passed"], row["total"]) for row in rows}
+    return [TopicRetention(topic.label, found[topic.value]) for topic in Topic if topic.value in found]
