@@ -145,6 +145,7 @@ class ClassForecast:
     topics: list
     students: list  # StudentForecast, lowest recall if they stop first
     at_risk: list = field(default_factory=list)
+    leeches: list = field(default_factory=list)  # ClassLeech, when the caller asks (``class_leeches``)
 
     @property
     def student_count(self):
