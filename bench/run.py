@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats] [--only URL ...]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats|analysis|forecast] [--only URL ...]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
@@ -447,6 +447,118 @@ def analysis_scenario(env, args):
     print(f"{large // small}x the students: {medians[large] / medians[small]:.2f}x the time")
 
 
+# The forecast scenario (issue 10): a class of 50 and one of 500 students, each with ~100 review states.
+FORECAST_CLASSES = (50, 500)
+FORECAST_CARDS = 100
+
+FORECAST_SETUP = """
+import django, json, random; django.setup()
+from datetime import timedelta
+from django.contrib.auth.models import User
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from quizzes.models import Cohort, CohortMembership, CohortTrainer, Question, ReviewState
+from sahel_learn.accounts.roles import TRAINERS
+from django.contrib.auth.models import Group
+rng, now = random.Random(11), timezone.now()
+questions = list(Question.objects.bulk_create(
+    Question(qtype="single", prompt=f"Forecast question {i}", explanation="-", topic=("leaders", "timeline")[i %% 2],
+             status="published")
+    for i in range(%(cards)d)
+))
+trainer = User.objects.create_user("forecast-trainer")
+trainer.groups.add(Group.objects.get(name=TRAINERS))
+for size in %(classes)r:
+    cohort = Cohort.objects.create(name=f"Bench {size}")
+    CohortTrainer.objects.create(cohort=cohort, trainer=trainer, is_owner=True)
+    users = User.objects.bulk_create(User(username=f"forecast-{size}-{n}") for n in range(size))
+    CohortMembership.objects.bulk_create(CohortMembership(cohort=cohort, student=u) for u in users)
+    states = []
+    for u in users:
+        for q in questions:
+            stability = rng.uniform(0.5, 60)
+            last = now - timedelta(days=rng.uniform(0, 40))
+            states.append(ReviewState(user=u, question=q, state=2, step=None, stability=stability,
+                difficulty=rng.uniform(2, 9), last_review=last, due=last + timedelta(days=stability), reps=3,
+                lapses=rng.choice((0, 0, 0, 1, 3))))
+    ReviewState.objects.bulk_create(states, batch_size=5000)
+    print(json.dumps(["class", size, cohort.pk]))
+print(json.dumps(Token.objects.create(user=trainer).key))
+"""
+
+
+def forecast_scenario(env, args):
+    """The class forecast endpoint over a class of 50 and one of 500 students (100 cards each), one server, one run."""
+    made = subprocess.run(
+        [sys.executable, "-c", FORECAST_SETUP % {"cards": FORECAST_CARDS, "classes": FORECAST_CLASSES}],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    made.check_returncode()
+    lines = [json.loads(line) for line in made.stdout.strip().splitlines()]
+    token = lines[-1]
+    urls = {size: f"/api/v1/cohorts/{pk}/forecast/" for _kind, size, pk in lines[:-1]}
+    counted = subprocess.run(
+        [sys.executable, "-c", QUERY_COUNTS_BY_URL % (token, urls)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    counted.check_returncode()
+    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    server, base = start_server(env, args.workers)
+    medians = {}
+    try:
+        headers = {"Authorization": f"Token {token}"}
+        for _ in range(10):  # warm up
+            fetch(base + "/bench/bare/")
+        medians["bare"] = statistics.median(fetch(base + "/bench/bare/")[0] for _ in range(args.requests)) * 1000
+        latencies = {size: [] for size in FORECAST_CLASSES}
+        for size in FORECAST_CLASSES:
+            fetch(base + urls[size], headers)
+        for _ in range(args.requests):  # interleaved, so that the machine's load falls on both sizes alike
+            for size in FORECAST_CLASSES:
+                seconds, status, _body = fetch(base + urls[size], headers)
+                assert status == 200, status
+                latencies[size].append(seconds)
+        for size in FORECAST_CLASSES:
+            medians[size] = statistics.median(latencies[size]) * 1000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        f"class forecast, {FORECAST_CARDS} review states per student, {args.requests} sequential requests per size, "
+        f"gunicorn -w {args.workers}, {env['DATABASE_URL'].split(':')[0]}"
+    )
+    print(f"{'request':48} {'median':>9} {'x bare':>7} {'SQL':>4} {'KB':>6}")
+    print(f"{'/bench/bare/':48} {medians['bare']:8.2f}m {1.0:7.1f} {0:>4} {0:6.1f}")
+    for size in FORECAST_CLASSES:
+        _status, queries, length = counts[str(size)]
+        print(
+            f"{f'forecast, {size} students':48} {medians[size]:8.2f}m {medians[size] / medians['bare']:7.1f} "
+            f"{queries:>4} {length / 1024:6.1f}"
+        )
+    small, large = FORECAST_CLASSES
+    print(f"{large // small}x the students: {medians[large] / medians[small]:.2f}x the time")
+
+
+QUERY_COUNTS_BY_URL = """
+import django, json; django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client, out = Client(HTTP_AUTHORIZATION="Token %s"), {}
+for size, url in %r.items():
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    out[size] = (response.status_code, len(ctx.captured_queries), len(response.content))
+print(json.dumps(out))
+"""
+
+
 # The study-stats scenario: the stats page and API for one student with 20,000 reviews (bench/study.py).
 STUDY_URLS = ["/bench/bare/", "/study/stats/", "/api/v1/study/stats/"]
 STUDY_QUERY_COUNTS = """
@@ -517,13 +629,13 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
         "--scenario",
-        choices=["pages", "guessing", "quiz", "study-stats", "analysis"],
+        choices=["pages", "guessing", "quiz", "study-stats", "analysis", "forecast"],
         default="pages",
         help=(
             "pages: every URL against the bare view (default); guessing: the home page while 8 clients guess "
             "passwords; quiz: start, answer and submit attempts through the API; study-stats: the study "
             "statistics page and API for one student with 20,000 reviews; analysis: the item analysis endpoint over "
-            "50 and 500 students"
+            "50 and 500 students; forecast: the class forecast endpoint over 50 and 500 students"
         ),
     )
     parser.add_argument(
@@ -568,6 +680,10 @@ def main():
 
     if args.scenario == "analysis":
         analysis_scenario(env, args)
+        return
+
+    if args.scenario == "forecast":
+        forecast_scenario(env, args)
         return
 
     if args.scenario == "guessing":

@@ -26,6 +26,7 @@ from briefings.models import Paragraph, Section
 
 from .actions import generate_questions, publish_questions
 from .analysis import FLAG_EXPLANATIONS, Flag, analyse, question_flags
+from .forecast import class_leeches, classes_students
 from .models import (
     AnswerOption,
     Attempt,
@@ -211,6 +212,32 @@ class ItemFlagFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=[pk for pk, found in flags.items() if value in found])
 
 
+def class_leech_flags(request):
+    """``{question id: ClassLeech}``: the cards at least two students of the classes keep failing (all classes'
+    students together, every question): computed once per request, a fixed number of queries."""
+    if not hasattr(request, "_class_leeches"):
+        found = class_leeches(classes_students(), questions=False, usable_only=False)
+        request._class_leeches = {leech.question: leech for leech in found}
+    return request._class_leeches
+
+
+class ClassLeechFilter(admin.SimpleListFilter):
+    """Questions many students of the classes keep failing: possibly a content problem."""
+
+    title = _("class leeches")
+    parameter_name = "class_leech"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Failed by many students")), ("no", _("Not a class leech")))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value not in ("yes", "no"):
+            return queryset
+        flagged = list(class_leech_flags(request))
+        return queryset.filter(pk__in=flagged) if value == "yes" else queryset.exclude(pk__in=flagged)
+
+
 @admin.action(permissions=["change"], description=_("Publish selected questions"))
 def publish_selected(modeladmin, request, queryset):
     result = publish_questions(questions=queryset, user=request.user)
@@ -284,8 +311,28 @@ class QuestionAdmin(SimpleHistoryAdmin):
     # The history table in whole words, without simple_history's inline style (which the CSP refuses).
     object_history_list_template = "admin/history_list.html"
     form = QuestionAdminForm
-    list_display = ("__str__", "qtype", "topic", "kind", "difficulty", "status", "open_flags", "analysis_flags")
-    list_filter = ("status", "qtype", "topic", "kind", "difficulty", "sections", OpenFlagFilter, ItemFlagFilter)
+    list_display = (
+        "__str__",
+        "qtype",
+        "topic",
+        "kind",
+        "difficulty",
+        "status",
+        "open_flags",
+        "analysis_flags",
+        "class_leech",
+    )
+    list_filter = (
+        "status",
+        "qtype",
+        "topic",
+        "kind",
+        "difficulty",
+        "sections",
+        OpenFlagFilter,
+        ItemFlagFilter,
+        ClassLeechFilter,
+    )
     search_fields = ("prompt", "statement", "explanation", "options__text", "=citations__anchor")
     actions = [publish_selected, unpublish_selected, generate_from_question_items]
     autocomplete_fields = ("sections", "citations")
@@ -316,9 +363,10 @@ class QuestionAdmin(SimpleHistoryAdmin):
         if any("\x00" in part for key, values in request.GET.lists() for part in (key, *values)):
             raise IncorrectLookupParameters(_("A filter or search contained a NUL character."))
         changelist = super().get_changelist_instance(request)
-        flags = item_flags(request)
+        flags, leeches = item_flags(request), class_leech_flags(request)
         for question in changelist.result_list:
             question.item_flags = flags.get(question.pk, {})
+            question.class_leech_found = leeches.get(question.pk)
         return changelist
 
     def get_queryset(self, request):
@@ -356,6 +404,16 @@ class QuestionAdmin(SimpleHistoryAdmin):
             "{} ({})",
             ((Flag(flag).label, ", ".join(quizzes)) for flag, quizzes in found.items()),
         )
+
+    @admin.display(description=_("class leech"))
+    def class_leech(self, obj):
+        """How many students of the classes keep failing the card, and the share of Again in their reviews of it."""
+        found = getattr(obj, "class_leech_found", None)
+        if found is None:
+            return "—"
+        return ngettext(
+            "%(students)d student, %(again)s Again", "%(students)d students, %(again)s Again", found.students
+        ) % {"students": found.students, "again": f"{(found.again_share or 0) * 100:.0f}%"}
 
     @admin.display(description=_("item analysis, per quiz"))
     def item_statistics(self, obj):

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -34,6 +35,7 @@ from sahel_learn.api import NOT_FOUND, VALIDATION_ERROR, ErrorSerializer, Pagina
 from . import actions
 from .analysis import ItemAnalysis, attempts_analysed_by, may_analyse
 from .cohorts import NameListError, parse_student_names
+from .forecast import ClassForecast, ExamDateError, class_leeches, read_exam_date
 from .models import Attempt as AttemptModel
 from .models import (
     AttemptState,
@@ -50,6 +52,7 @@ from .serializers import (
     AttemptDetailSerializer,
     AttemptErrorSerializer,
     AttemptSerializer,
+    ClassForecastSerializer,
     CohortErrorSerializer,
     CohortSerializer,
     EditorQuestionSerializer,
@@ -565,6 +568,39 @@ class CohortViewSet(
             raise actions.NotAMember() from None
         actions.remove_student(cohort=cohort, student=student)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        operation_id="v1_cohorts_forecast_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                OpenApiParameter.QUERY,
+                description=_("The exam date, YYYY-MM-DD, today or later (default: two weeks from today)."),
+            )
+        ],
+        description=_(
+            "The class's predicted recall on the exam date (FSRS retrievability at 09:00, each student's own "
+            "parameters), per section and topic, with no more study and with due reviews kept up (each card due "
+            "before the exam reviewed on its due date, rated Good); unstudied cards count 0. Also the students "
+            "most at risk and the class leeches."
+        ),
+        responses=_trainer_responses(
+            (200, ClassForecastSerializer),
+            {400: OpenApiResponse(ErrorSerializer, description=_("The date cannot be read or is in the past."))},
+        ),
+    )
+    @action(detail=True, methods=["get"], url_path="forecast")
+    def forecast(self, request, pk=None):
+        cohort = self.get_object()
+        now = timezone.now()
+        try:
+            exam_date = read_exam_date(request.query_params.get("date"), today=timezone.localdate(now))
+        except ExamDateError as error:
+            raise ValidationError({"date": [str(error)]}) from None
+        forecast = ClassForecast.of(cohort, exam_date, now)
+        forecast.leeches = class_leeches(cohort.students.all())
+        return Response(ClassForecastSerializer(forecast).data)
 
     @extend_schema(
         operation_id="v1_cohorts_join_create",

@@ -262,3 +262,44 @@ def study_charts(stats):
             stats.difficulty_histogram, columns=[_("Cards")], label_every=2, value_format=count, whole=True
         ),
     }
+
+
+def forecast_charts(forecast):
+    """The class forecast's charts (``quizzes.forecast.ClassForecast``): recall per section and per topic, the two
+    assumptions side by side; sections labelled by number under the axis, by name in the table."""
+    from django.utils.text import Truncator
+    from django.utils.translation import gettext as _
+
+    def percent(value):
+        return f"{value * 100:.0f}%"
+
+    def chart(groups, label):
+        made = bar_chart(
+            [(label(group), (group.recall_if_stopped, group.recall_if_kept_up)) for group in groups],
+            series=("bar-stop", "bar-keep"),
+            columns=[_("No more study"), _("Due reviews kept up")],
+            maximum=1,
+            value_format=percent,
+        )
+        made.rows = [(group.name, values) for group, (_label, values) in zip(groups, made.rows, strict=True)]
+        return made
+
+    return {
+        "legend": [(_("No more study"), "bar-stop"), (_("Due reviews kept up"), "bar-keep")],
+        "sections": chart(forecast.sections, lambda group: group.name.split(".", 1)[0]),
+        "topics": chart(forecast.topics, lambda group: Truncator(group.name).chars(11)),
+    }
+
+
+def activity_chart(activity):
+    """A student's reviews per study day, ``[(day, reviews)]``, as bars."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    return bar_chart(
+        [(date_format(day, "j M"), count) for day, count in activity],
+        columns=[_("Reviews")],
+        label_every=5,
+        value_format=lambda value: str(round(value)),
+        whole=True,
+    )

@@ -1884,9 +1884,11 @@ class StudyRating(models.IntegerChoices):
 
 # Anki's defaults: a card is a leech after 8 lapses; new cards and reviews per day; learning steps.
 LEECH_LAPSES = 8
+STRUGGLING_LAPSES = 3  # a class leech: a card students have forgotten this often (or a leech)
 DEFAULT_LEARNING_STEPS = (1, 10)
 DEFAULT_RELEARNING_STEPS = (10,)
 RETENTION_MIN, RETENTION_MAX = Decimal("0.70"), Decimal("0.97")
+UNFETCHED = object()  # an argument not given, where None means something
 
 
 @functools.cache
@@ -1987,16 +1989,24 @@ class StudySettings(models.Model):
         return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
 
     def step_minutes(self, kind):
+        if self.pk is None:  # settings never saved: the defaults (a student who never opened them)
+            return DEFAULT_LEARNING_STEPS if kind == StepKind.LEARNING else DEFAULT_RELEARNING_STEPS
         return tuple(step.minutes for step in self.steps.all() if step.kind == kind)
 
-    def scheduler(self, *, seed, load=None, today=None):
-        """py-fsrs's scheduler for this student: their fitted parameters if in use, else FSRS's defaults."""
+    def scheduler(self, *, seed, load=None, today=None, fitted=UNFETCHED, enable_fuzzing=True):
+        """py-fsrs's scheduler for this student: their fitted parameters if in use, else FSRS's defaults.
+
+        ``fitted``: the student's ``ParameterSet.objects.in_use_for`` (or None) when already read, as a
+        report over many students reads them in one query.
+        """
         from .scheduling import DEFAULT_PARAMETERS, StudyScheduler
 
         minutes = datetime.timedelta(minutes=1)
-        fitted = ParameterSet.objects.in_use_for(self.user_id)
+        if fitted is UNFETCHED:
+            fitted = ParameterSet.objects.in_use_for(self.user_id)
         return StudyScheduler(
             seed=seed,
+            enable_fuzzing=enable_fuzzing,
             parameters=fitted.parameters() if fitted else DEFAULT_PARAMETERS,
             parameters_version=fitted.version if fitted else 0,
             load=load if self.spread_due_dates else None,
@@ -2054,6 +2064,10 @@ class ReviewStateQuerySet(models.QuerySet):
 
     def leeches(self):
         return self.filter(is_leech=True)
+
+    def struggling(self):
+        """Cards a student keeps failing: leeches, or lapsed (forgotten once learned) ``STRUGGLING_LAPSES`` times or more."""
+        return self.filter(Q(is_leech=True) | Q(lapses__gte=STRUGGLING_LAPSES))
 
     def due_per_study_day(self, user, study_settings, first, last):
         """{study day: how many of the user's cards fall due that day}, for the days ``first`` to ``last``.
@@ -2198,6 +2212,12 @@ class ReviewLogQuerySet(models.QuerySet):
 
     def of_seen_cards(self):
         return self.filter(before_reps__gt=0)
+
+    def of_cards_in_review(self):
+        """The reviews true retention counts (Anki's): of cards seen before and in review when rated.
+
+        ``quizzes.stats`` applies the same rule in its one pass over a student's log."""
+        return self.filter(before_reps__gt=0, before_state=CardState.REVIEW, before_last_review__isnull=False)
 
 
 class ReviewLog(models.Model):
@@ -2493,6 +2513,13 @@ class ParameterSetQuerySet(models.QuerySet):
     def in_use_for(self, user):
         """The student's parameters the scheduler uses: the latest fit that beat the defaults, else None."""
         return self.of(user).filter(in_use=True).prefetch_related("weights").order_by("-version").first()
+
+    def in_use_by_user(self, users):
+        """``{user id: ParameterSet}``: ``in_use_for`` for many students at once (two queries)."""
+        found = {}
+        for fitted in self.filter(user__in=users, in_use=True).prefetch_related("weights").order_by("user", "version"):
+            found[fitted.user_id] = fitted  # the latest version last
+        return found
 
 
 class ParameterSet(models.Model):

@@ -981,3 +981,49 @@ class ItemAnalysisQuerySerializer(serializers.Serializer):
         default="first",
         required=False,
     )
+
+
+# -- class forecast (issue 10) ----------------------------------------------------------------------------
+
+
+class GroupForecastSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.CharField(help_text=_("Its page on the site (empty for a topic)."))
+    cards = serializers.IntegerField()
+    studied_share = serializers.FloatField(allow_null=True, help_text=_("The share of (student, card) pairs studied."))
+    recall_if_stopped = serializers.FloatField(
+        allow_null=True, help_text=_("Mean predicted recall at the exam with no more study; unstudied cards 0.")
+    )
+    recall_if_kept_up = serializers.FloatField(
+        allow_null=True,
+        help_text=_("The same if every card due before the exam is reviewed on its due date and rated Good."),
+    )
+
+
+class StudentForecastSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="student.pk")
+    username = serializers.CharField(source="student.username")
+    name = serializers.CharField()
+    studied = serializers.IntegerField(help_text=_("Cards the student has studied."))
+    cards = serializers.IntegerField(help_text=_("Cards there are to study."))
+    recall_if_stopped = serializers.FloatField(allow_null=True)
+    recall_if_kept_up = serializers.FloatField(allow_null=True)
+
+
+class ClassLeechSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    prompt = serializers.CharField(source="question.prompt")
+    students = serializers.IntegerField(help_text=_("Students of the class who keep failing it."))
+    reviews = serializers.IntegerField()
+    again_share = serializers.FloatField(allow_null=True, help_text=_("The share of Again among their reviews."))
+
+
+class ClassForecastSerializer(serializers.Serializer):
+    exam_date = serializers.DateField()
+    exam_at = serializers.DateTimeField(help_text=_("The moment recall is predicted for: 09:00 on the exam date."))
+    students = serializers.IntegerField(source="student_count")
+    cards = serializers.IntegerField()
+    sections = GroupForecastSerializer(many=True)
+    topics = GroupForecastSerializer(many=True)
+    at_risk = StudentForecastSerializer(many=True, help_text=_("The students most at risk, lowest recall first."))
+    leeches = ClassLeechSerializer(many=True, help_text=_("Cards at least two students of the class keep failing."))

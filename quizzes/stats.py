@@ -30,11 +30,12 @@ per day and true retention count every review the student made, of any question:
 """
 
 import datetime
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import CharField, Q
+from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -200,7 +201,7 @@ def _forecast(cards, user, study_settings, today):
     return [(day, per_day.get(day, 0) + (overdue if day == today else 0)) for day in days], overdue
 
 
-def _log_rows(queryset):
+def raw_rows(queryset):
     """The rows of a ``values_list()`` queryset, read by the database driver without the ORM's per-value converters."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -208,11 +209,11 @@ def _log_rows(queryset):
         yield from cursor.fetchall()
 
 
-def _as_text(name):
+def as_text(name):
     return Cast(name, output_field=CharField())
 
 
-def _moment(text):
+def parse_moment(text):
     """A datetime column read as text (SQLite: naive UTC; PostgreSQL: with its "+00"), as an aware UTC datetime."""
     if text is None:
         return None
@@ -247,12 +248,12 @@ def _read_log(user, study_settings, scheduler, today, now, usable_ids):
         # Django's converters (one Python call or more per value) took over a second on either database.
         .values_list(
             "question_id",
-            _as_text("reviewed_at"),
+            as_text("reviewed_at"),
             "rating",
             "before_reps",
             "before_state",
-            _as_text("before_due"),
-            _as_text("before_last_review"),
+            as_text("before_due"),
+            as_text("before_last_review"),
             "after_stability",
         )
     )
@@ -271,8 +272,8 @@ def _read_log(user, study_settings, scheduler, today, now, usable_ids):
         )
 
     day, day_start, day_end = None, None, None
-    for question_id, reviewed_at, rating, reps, state, due, last_review, stability in _log_rows(rows):
-        reviewed_at = _moment(reviewed_at)
+    for question_id, reviewed_at, rating, reps, state, due, last_review, stability in raw_rows(rows):
+        reviewed_at = parse_moment(reviewed_at)
         while point is not None and reviewed_at > point:
             trend.append((point, knowledge_at(point)))
             point = next(pending, None)
@@ -286,7 +287,7 @@ def _read_log(user, study_settings, scheduler, today, now, usable_ids):
         if day >= heatmap_first:
             per_day[day] += 1
         if reps > 0 and state == CardState.REVIEW and last_review is not None:
-            key = (day, YOUNG if _moment(due) - _moment(last_review) < mature else MATURE)
+            key = (day, YOUNG if parse_moment(due) - parse_moment(last_review) < mature else MATURE)
             total[key] += 1
             passed[key] += rating > StudyRating.AGAIN
     while point is not None:
@@ -338,38 +339,63 @@ def _histogram(values, bins):
     return [(label, count) for (_low, _high, label), count in zip(bins, counts, strict=True)]
 
 
-def _mastery(usable, topics, retrievability):
-    """Mastery per section, topic, leader and country (``topics``: the usable questions' (pk, topic)): three queries."""
-    from briefings.models import Briefing, Section
+@dataclass
+class CardGroup:
+    """A section, topic, leader or country, and the usable questions (cards) that belong to it."""
 
-    mastery = Mastery()
+    key: object
+    name: str
+    url: str
+    question_ids: list = field(default_factory=list)
 
-    def add(groups, key, name, url, question_id):
-        row = groups.get(key)
-        if row is None:
-            row = groups[key] = MasteryRow(name=name, url=url)
-        row.total += 1
-        if question_id in retrievability:
-            row.studied += 1
-            row.retrievability_sum += retrievability[question_id]
 
-    by_topic = {topic.value: MasteryRow(name=topic.label, url="") for topic in Topic}
-    for question_id, topic in topics:
-        add(by_topic, topic, "", "", question_id)
-    mastery.topics = [row for row in by_topic.values() if row.total]
+@dataclass
+class CardGroups:
+    """How cards map to sections, topics, leaders and countries: the one rule, for a student's mastery
+    (``StudyStats``) and a class's forecast (``quizzes.forecast``).
 
-    briefing = Briefing.objects.current()
-    sections = {}
-    links = (
-        Question.sections.through.objects.filter(question__in=usable, section__briefing=briefing)
-        .order_by("section__number", "question_id")
-        .values_list("question_id", "section__number", "section__title", "section__slug")
-    )
-    for question_id, number, title, slug in links:
-        url = reverse("briefings:section-detail", args=[slug])
-        add(sections, number, str(Section(number=number, title=title)), url, question_id)
-    mastery.sections = list(sections.values())
+    A card belongs to a section it is linked to (the current briefing's), its topic, a leader it is
+    made from, and a country it is made from or whose leader it is made from. Sections by number,
+    topics in ``Topic``'s order (only those with cards), leaders and countries by name.
+    """
 
+    sections: list
+    topics: list
+    leaders: list = field(default_factory=list)
+    countries: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, usable, *, topics=None, sources=True):
+        """The groups of ``usable`` questions: two queries and the current briefing's, one more with ``sources``
+        (leaders and countries); ``topics``, the questions' (pk, topic) if already read."""
+        from briefings.models import Briefing, Section
+
+        if topics is None:
+            topics = usable.values_list("pk", "topic").order_by()
+        by_topic = {topic.value: CardGroup(key=topic.value, name=topic.label, url="") for topic in Topic}
+        for question_id, topic in topics:
+            by_topic[topic].question_ids.append(question_id)
+
+        sections = {}
+        links = (
+            Question.sections.through.objects.filter(question__in=usable, section__briefing=Briefing.objects.current())
+            .order_by("section__number", "question_id")
+            .values_list("question_id", "section__number", "section__title", "section__slug")
+        )
+        for question_id, number, title, slug in links:
+            if number not in sections:
+                url = reverse("briefings:section-detail", args=[slug])
+                sections[number] = CardGroup(key=number, name=str(Section(number=number, title=title)), url=url)
+            sections[number].question_ids.append(question_id)
+        groups = cls(
+            sections=list(sections.values()), topics=[group for group in by_topic.values() if group.question_ids]
+        )
+        if sources:
+            groups.leaders, groups.countries = _leaders_and_countries(usable)
+        return groups
+
+
+def _leaders_and_countries(usable):
     leaders, countries = {}, {}
     sources = (
         QuestionSource.objects.filter(question__in=usable)
@@ -385,14 +411,110 @@ def _mastery(usable, topics, retrievability):
             "country__slug",
         )
     )
+
+    def add(groups, slug, name, url_name, question_id):
+        if slug not in groups:
+            groups[slug] = CardGroup(key=slug, name=name, url=reverse(url_name, args=[slug]))
+        groups[slug].question_ids.append(question_id)
+
     seen_countries = set()
     for question_id, leader, leader_slug, leader_country, leader_country_slug, country, country_slug in sources:
         if leader:
-            add(leaders, leader_slug, leader, reverse("briefings:leader-detail", args=[leader_slug]), question_id)
+            add(leaders, leader_slug, leader, "briefings:leader-detail", question_id)
         for name, slug in ((leader_country, leader_country_slug), (country, country_slug)):
             if name and (question_id, slug) not in seen_countries:
                 seen_countries.add((question_id, slug))
-                add(countries, slug, name, reverse("briefings:country-detail", args=[slug]), question_id)
-    mastery.leaders = sorted(leaders.values(), key=lambda row: row.name)
-    mastery.countries = sorted(countries.values(), key=lambda row: row.name)
-    return mastery
+                add(countries, slug, name, "briefings:country-detail", question_id)
+    by_name = operator.attrgetter("name")
+    return sorted(leaders.values(), key=by_name), sorted(countries.values(), key=by_name)
+
+
+def _mastery(usable, topics, retrievability):
+    """Mastery per section, topic, leader and country (``topics``: the usable questions' (pk, topic)): three queries."""
+    groups = CardGroups.of(usable, topics=topics)
+
+    def rows(found):
+        made = []
+        for group in found:
+            row = MasteryRow(name=group.name, url=group.url, total=len(group.question_ids))
+            for question_id in group.question_ids:
+                if question_id in retrievability:
+                    row.studied += 1
+                    row.retrievability_sum += retrievability[question_id]
+            made.append(row)
+        return made
+
+    return Mastery(
+        sections=rows(groups.sections),
+        topics=rows(groups.topics),
+        leaders=rows(groups.leaders),
+        countries=rows(groups.countries),
+    )
+
+
+# -- one student, as their trainer sees them (issue 10) ------------------------------------------------
+
+ACTIVITY_DAYS = 30
+
+
+@dataclass
+class TopicRetention:
+    name: str
+    retention: Retention
+
+
+@dataclass
+class StudentReport:
+    """A student for their trainer: attempts, study activity over 30 days, true retention by topic, leeches."""
+
+    stats: StudyStats
+    attempts: list
+    activity: list  # [(study day, reviews)], the last 30 days, oldest first
+    reviews_30_days: int
+    streak: int  # study days in a row with a review, up to today (or yesterday, when none yet today)
+    retention_by_topic: list  # TopicRetention, in Topic's order, topics with reviews only
+    leeches: list  # ReviewState with its question
+
+    @classmethod
+    def of(cls, *, student, now):
+        from .models import Attempt
+
+        stats = StudyStats.of(user=student, now=now)
+        days = [stats.today - datetime.timedelta(days=n) for n in reversed(range(ACTIVITY_DAYS))]
+        activity = [(day, stats.reviews_per_day.get(day, 0)) for day in days]
+        attempts = list(Attempt.objects.filter(user=student).select_related("quiz").order_by("-started_at", "-pk"))
+        leeches = list(
+            ReviewState.objects.of(student).leeches().select_related("question").order_by("-lapses", "question_id")
+        )
+        return cls(
+            stats=stats,
+            attempts=attempts,
+            activity=activity,
+            reviews_30_days=sum(count for _day, count in activity),
+            streak=streak(stats.reviews_per_day, stats.today),
+            retention_by_topic=retention_by_topic(student),
+            leeches=leeches,
+        )
+
+
+def streak(reviews_per_day, today):
+    """How many study days in a row, ending today, have a review; a day without one yet today does not break it."""
+    day = today if reviews_per_day.get(today) else today - datetime.timedelta(days=1)
+    count = 0
+    while reviews_per_day.get(day):
+        count += 1
+        day -= datetime.timedelta(days=1)
+    return count
+
+
+def retention_by_topic(user):
+    """True retention (the share of reviews of cards in review not rated Again) by the card's topic: one query."""
+    rows = (
+        ReviewLog.objects.of(user)
+        .of_cards_in_review()
+        .values("question__topic")
+        .annotate(total=Count("pk"), passed=Count("pk", filter=Q(rating__gt=StudyRating.AGAIN)))
+        .order_by()
+    )
+    found = {row["question__topic"]: Retention(row["passed"], row["total"]) for row in rows}
+    return [TopicRetention(topic.label, found[topic.value]) for topic in Topic if topic.value in found]

@@ -60,3 +60,9 @@ urlpatterns += [
     # -- item analysis
     path("quizzes/<slug:slug>/analysis/", views.quiz_analysis, name="quiz-analysis"),
 ]
+
+# -- class reports
+urlpatterns += [
+    path("classes/<int:pk>/forecast/", views.cohort_forecast, name="cohort-forecast"),
+    path("classes/<int:pk>/students/<int:student_pk>/", views.cohort_student_detail, name="cohort-student-detail"),
+]

@@ -50,8 +50,9 @@ from .analysis import (
     attempts_analysed_by,
     may_analyse,
 )
-from .charts import study_charts
+from .charts import activity_chart, forecast_charts, study_charts
 from .cohorts import normalize_join_code
+from .forecast import CLASS_LEECH_STUDENTS, ClassForecast, ExamDateError, class_leeches, read_exam_date
 from .forms import (
     CohortForm,
     CoTrainerForm,
@@ -67,6 +68,7 @@ from .forms import (
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
     CBM_BEST_RANGE,
+    STRUGGLING_LAPSES,
     AnswerShapeError,
     Attempt,
     AttemptState,
@@ -94,7 +96,7 @@ from .models import (
 )
 from .scheduling import WORKLOAD_NEW_PER_DAY, as_utc, describe_interval, workload_change
 from .serializers import rating_previews
-from .stats import StudyStats
+from .stats import StudentReport, StudyStats
 
 PANEL = "question-panel"
 
@@ -1269,3 +1271,48 @@ def quiz_analysis(request, slug):
         "dubious": DUBIOUS_EFFICIENCY,
     }
     return render(request, "quizzes/quiz_analysis.html", context)
+
+
+# -- class reports
+#
+# The class forecast (``quizzes.forecast``) and one student's page, for the class's trainers only (as
+# the class pages: others 403, another trainer's class or a student not in it 404).
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_forecast(request, pk):
+    """The class's predicted recall on an exam date (``?date=YYYY-MM-DD``, two weeks ahead by default), its
+    students most at risk, and the cards many of them keep failing."""
+    cohort = _taught_cohort(request, pk)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    raw = request.GET.get("date", "")
+    context = {"cohort": cohort, "date_value": raw, "min_date": today.isoformat()}
+    try:
+        exam_date = read_exam_date(raw, today=today)
+    except ExamDateError as error:
+        return render(request, "quizzes/cohort_forecast.html", {**context, "error": str(error)}, status=400)
+    forecast = ClassForecast.of(cohort, exam_date, now)
+    context |= {
+        "date_value": exam_date.isoformat(),
+        "forecast": forecast,
+        "charts": forecast_charts(forecast),
+        "leeches": class_leeches(cohort.students.all()),
+        "leech_students": CLASS_LEECH_STUDENTS,
+        "struggling_lapses": STRUGGLING_LAPSES,
+    }
+    return render(request, "quizzes/cohort_forecast.html", context)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_student_detail(request, pk, student_pk):
+    """One student of the class: their attempts and scores, study activity, true retention by topic, leeches."""
+    cohort = _taught_cohort(request, pk)
+    student = _student_of(cohort, student_pk)
+    report = StudentReport.of(student=student, now=timezone.now())
+    context = {"cohort": cohort, "student": student, "report": report, "activity": activity_chart(report.activity)}
+    return render(request, "quizzes/cohort_student_detail.html", context)

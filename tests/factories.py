@@ -412,6 +412,40 @@ class ReviewLogFactory(factory.django.DjangoModelFactory):
 # -- classes ------------------------------------------------------------------------------------------
 
 
+class ParameterSetFactory(factory.django.DjangoModelFactory):
+    """A fit in use (better than the defaults) for a new student; no weights (add ParameterValue rows)."""
+
+    class Meta:
+        model = quiz_models.ParameterSet
+
+    user = factory.SubFactory(UserFactory)
+    version = 1
+    fitted_at = factory.LazyFunction(timezone.now)
+    reviews = 100
+    log_loss = 0.3
+    rmse = 0.05
+    default_log_loss = 0.4
+    default_rmse = 0.06
+    in_use = True
+
+
+class ParameterValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.ParameterValue
+
+    parameter_set = factory.SubFactory(ParameterSetFactory)
+    index = 0
+    value = 0.2
+
+
+def fitted_parameters(user, parameters, **kwargs):
+    """A fitted set in use for ``user`` with the 21 ``parameters``."""
+    fitted = ParameterSetFactory(user=user, **kwargs)
+    for index, value in enumerate(parameters):
+        ParameterValueFactory(parameter_set=fitted, index=index, value=value)
+    return fitted
+
+
 class CohortFactory(factory.django.DjangoModelFactory):
     """A class open for joining, with its own code; no trainer and no students (add them, or use ``cohort_of``)."""
 

@@ -63,6 +63,7 @@ QUIZ_OPERATIONS = {
     "/api/v1/quizzes/{slug}/item-analysis/",
     "/api/v1/cohorts/",
     "/api/v1/cohorts/{id}/",
+    "/api/v1/cohorts/{id}/forecast/",
     "/api/v1/cohorts/{id}/join-code/",
     "/api/v1/cohorts/{id}/members/",
     "/api/v1/cohorts/{id}/members/{student_id}/",

@@ -92,3 +92,13 @@ def test_every_reference_in_the_schema_names_a_component(client):
 
     assert refs
     assert refs - set(schema["components"]["schemas"]) == set()
+
+
+def test_the_class_forecast_documents_its_answers_and_its_date(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+    operation = paths["/api/v1/cohorts/{id}/forecast/"]["get"]
+
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
+    assert [(p["name"], p["in"], p["schema"]) for p in operation["parameters"] if p["in"] == "query"] == [
+        ("date", "query", {"type": "string", "format": "date"})
+    ]
