@@ -17,14 +17,14 @@ def study_next(request):
     """The study engine alone (bench/study_scale.py's "engine only" row): the next card of the whole deck,
     its options and the four ratings' due dates, as the study API builds them, without its serializers."""
     from quizzes.actions import preview_ratings
-    from quizzes.models import Deck, StudyCard, StudyQueue, StudySettings
+    from quizzes.models import Deck, StudyCard, StudyQueue
 
     now = timezone.now()
     queue = StudyQueue.of(user=request.user, deck=Deck.parse("all"), now=now)
     if queue.card is None:
         return Response({"card": None})
     card = StudyCard(queue.card)
-    ratings = preview_ratings(state=queue.card, study_settings=StudySettings.objects.for_user(request.user), now=now)
+    ratings = preview_ratings(state=queue.card, study_settings=queue.study_settings, now=now)
     return Response(
         {
             "card": {

@@ -972,13 +972,15 @@ def record_review(*, user, question, rating, now, version, request_key, duration
     sent again (a double click, a retry) answers what the first one recorded.
     """
     rating = StudyRating(rating)
-    if not Question.objects.usable().filter(pk=question.pk).exists():
-        raise CardNotStudyable()
-    state, _created = ReviewState.objects.get_or_create(user=user, question=question, defaults={"due": now})
-    state = ReviewState.objects.select_for_update().get(pk=state.pk)
-    earlier = ReviewLog.objects.filter(user=user, request_key=request_key).first()
-    if earlier is not None:
-        return RatedCard(log=earlier, state=state, replayed=True)
+    state = ReviewState.objects.to_rate(user, question, request_key).first()
+    if state is None or not state.usable:
+        if not Question.objects.usable().filter(pk=question.pk).exists():
+            raise CardNotStudyable()
+        # A card never studied: made now (a concurrent request may have just made it), then locked.
+        ReviewState.objects.get_or_create(user=user, question=question, defaults={"due": now})
+        state = ReviewState.objects.to_rate(user, question, request_key).get()
+    if state.replay_of is not None:
+        return RatedCard(log=ReviewLog.objects.get(pk=state.replay_of), state=state, replayed=True)
     if state.version != version:
         raise StaleRating()
     if state.suspended:

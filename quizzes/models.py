@@ -52,6 +52,7 @@ question's own ``content_fingerprint()`` as generated, so a re-run can tell an e
 (fingerprint differs: leave it) from an untouched question (may be regenerated).
 """
 
+import collections
 import datetime
 import functools
 import hashlib
@@ -64,7 +65,7 @@ from fractions import Fraction
 from zoneinfo import available_timezones
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, prefetch_related_objects
@@ -1898,7 +1899,20 @@ def _time_zones():
 
 class StudySettingsQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The student's settings with their steps, made with the defaults the first time they are asked for."""
+        """The student's settings with their steps, made with the defaults the first time they are asked for.
+
+        One query when the student has steps (each step with its settings joined), two when they have none.
+        """
+        steps = list(StudyStep.objects.filter(settings__user=user).select_related("settings"))
+        if steps:
+            found = steps[0].settings
+            for step in steps:
+                step.settings = found
+            # What prefetch_related("steps") would leave: found.steps.all() answers these rows, no query.
+            cached = found.steps.all()
+            cached._result_cache, cached._prefetch_done = steps, True
+            found._prefetched_objects_cache = {"steps": cached}
+            return found
         found = self.filter(user=user).prefetch_related("steps").first()
         if found is not None:
             return found
@@ -1993,17 +2007,22 @@ class StudySettings(models.Model):
             return DEFAULT_LEARNING_STEPS if kind == StepKind.LEARNING else DEFAULT_RELEARNING_STEPS
         return tuple(step.minutes for step in self.steps.all() if step.kind == kind)
 
+    @functools.cached_property
+    def fitted_parameters(self):
+        """The student's fitted ParameterSet in use, or None: asked of the database once per settings instance."""
+        return ParameterSet.objects.in_use_for(self.user_id)
+
     def scheduler(self, *, seed, load=None, today=None, fitted=UNFETCHED, enable_fuzzing=True):
         """py-fsrs's scheduler for this student: their fitted parameters if in use, else FSRS's defaults.
 
         ``fitted``: the student's ``ParameterSet.objects.in_use_for`` (or None) when already read, as a
-        report over many students reads them in one query.
+        report over many students reads them in one query; else ``fitted_parameters``.
         """
         from .scheduling import DEFAULT_PARAMETERS, StudyScheduler
 
         minutes = datetime.timedelta(minutes=1)
         if fitted is UNFETCHED:
-            fitted = ParameterSet.objects.in_use_for(self.user_id)
+            fitted = self.fitted_parameters
         return StudyScheduler(
             seed=seed,
             enable_fuzzing=enable_fuzzing,
@@ -2062,6 +2081,21 @@ class ReviewStateQuerySet(models.QuerySet):
     def learning(self):
         return self.filter(state__in=[CardState.LEARNING, CardState.RELEARNING], reps__gt=0)
 
+    def to_rate(self, user, question, request_key):
+        """The user's state of ``question``, locked, with ``usable`` (may it be studied) and ``replay_of``
+        (the pk of the user's review already recorded with ``request_key``, or None): one query."""
+        from django.db.models import Exists
+
+        earlier = ReviewLog.objects.filter(user=user, request_key=request_key).values("pk")[:1]
+        return (
+            self.select_for_update()
+            .filter(user=user, question=question)
+            .annotate(
+                usable=Exists(Question.objects.usable().filter(pk=OuterRef("question_id"))),
+                replay_of=Subquery(earlier),
+            )
+        )
+
     def leeches(self):
         return self.filter(is_leech=True)
 
@@ -2073,24 +2107,16 @@ class ReviewStateQuerySet(models.QuerySet):
         """{study day: how many of the user's cards fall due that day}, for the days ``first`` to ``last``.
 
         A study day starts at the student's hour in their zone: shift the due date back by that many
-        hours, then take its date in their zone.
+        hours, then take its date in their zone. Counted here from the due dates of the range (one
+        index range scan): on SQLite, grouping by that date in SQL called two Python functions a row.
         """
-        from django.db.models.functions import TruncDate
-
         start, _ = study_settings.day_bounds(first)
         _, end = study_settings.day_bounds(last)
-        shifted = models.ExpressionWrapper(
-            F("due") - datetime.timedelta(hours=study_settings.day_starts_at), output_field=models.DateTimeField()
+        shift, zone = datetime.timedelta(hours=study_settings.day_starts_at), study_settings.zone()
+        dues = (
+            self.of(user).filter(suspended=False, reps__gt=0, due__gte=start, due__lt=end).values_list("due", flat=True)
         )
-        rows = (
-            self.of(user)
-            .filter(suspended=False, reps__gt=0, due__gte=start, due__lt=end)
-            .annotate(day=TruncDate(shifted, tzinfo=study_settings.zone()))
-            .values("day")
-            .annotate(count=models.Count("pk"))
-            .order_by()
-        )
-        return {row["day"]: row["count"] for row in rows}
+        return collections.Counter((due - shift).astimezone(zone).date() for due in dues.order_by())
 
 
 class ReviewState(models.Model):
@@ -2359,32 +2385,36 @@ class StudyQueue:
     reviews_done_today: int
     next_due: object  # when the deck's next card comes due, if nothing is left today
     limit_reached: bool
+    study_settings: object = None  # the student's StudySettings the queue was made with (to preview its card)
 
     @classmethod
     def of(cls, *, user, deck, now):
-        """Learning cards due now first, then reviews due today, then new cards, then learning ahead."""
+        """Learning cards due now first, then reviews due today, then new cards, then learning ahead.
+
+        Three queries for the whole deck: the settings with their steps, the day's counts in one SELECT
+        (``counted``), the card; one more for a new card, two more with nothing to show today.
+        """
         study_settings = StudySettings.objects.for_user(user)
         start, end = study_settings.day_bounds(study_settings.study_day(now))
-        done = (
-            ReviewLog.objects.of(user)
-            .between(start, end)
-            .aggregate(
-                new=models.Count("pk", filter=Q(before_reps=0)), seen=models.Count("pk", filter=Q(before_reps__gt=0))
-            )
-        )
+        done = ReviewLog.objects.of(user).between(start, end)
         questions = deck.questions(user)
         states = ReviewState.objects.of(user).studyable(now).filter(question__in=questions, reps__gt=0)
         learning = states.learning().filter(due__lte=now)
-        reviews_left = max(0, study_settings.max_reviews_per_day - done["seen"])
         reviews = states.filter(state=CardState.REVIEW, due__lt=end)
-        new_left = max(0, study_settings.new_cards_per_day - done["new"])
         fresh = questions.exclude(
             pk__in=ReviewState.objects.of(user).filter(Q(reps__gt=0) | Q(suspended=True)).values("question")
         ).order_by("pk")
-        counts = {"learning": learning.count(), "review": min(reviews.count(), reviews_left)}
-        new_available = min(fresh.count(), new_left) if new_left else 0
+        found = counted(
+            new_done=done.of_new_cards(), seen_done=done.of_seen_cards(), learning=learning, review=reviews, fresh=fresh
+        )
+        reviews_left = max(0, study_settings.max_reviews_per_day - found["seen_done"])
+        new_left = max(0, study_settings.new_cards_per_day - found["new_done"])
+        counts = {"learning": found["learning"], "review": min(found["review"], reviews_left)}
+        new_available = min(found["fresh"], new_left) if new_left else 0
 
-        card = learning.select_related("question").order_by("due", "pk").first()
+        card = None
+        if counts["learning"]:
+            card = learning.select_related("question").order_by("due", "pk").first()
         if card is None and counts["review"]:
             card = reviews.select_related("question").order_by("due", "pk").first()
         if card is None and new_available:
@@ -2399,19 +2429,47 @@ class StudyQueue:
         if card is None:
             next_due = states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
         limit_reached = card is None and (
-            (new_left == 0 and fresh.exists()) or (reviews_left == 0 and reviews.exists())
+            (new_left == 0 and found["fresh"] > 0) or (reviews_left == 0 and found["review"] > 0)
         )
         return cls(
             card=card,
             new_left=new_available,
             learning=counts["learning"],
             review=counts["review"],
-            done_today=done["new"] + done["seen"],
-            new_done_today=done["new"],
-            reviews_done_today=done["seen"],
+            done_today=found["new_done"] + found["seen_done"],
+            new_done_today=found["new_done"],
+            reviews_done_today=found["seen_done"],
             next_due=next_due,
             limit_reached=limit_reached,
+            study_settings=study_settings,
         )
+
+
+def counted(**querysets):
+    """{name: ``queryset.count()``} for each queryset given, in one SELECT of scalar subqueries (one round trip).
+
+    Each subquery is ``SELECT COUNT(pk) FROM ...`` (``COUNT(DISTINCT pk)`` for a distinct queryset), what
+    ``count()`` answers; they must all be of one database.
+    """
+    from django.db import connections
+
+    parts, params, using = [], [], None
+    for queryset in querysets.values():
+        using = using or queryset.db
+        template = "COUNT(DISTINCT %(expressions)s)" if queryset.query.distinct else "COUNT(%(expressions)s)"
+        number = models.Func(F("pk"), template=template, output_field=models.IntegerField())
+        counting = queryset.order_by()
+        counting.query.distinct = False
+        try:
+            sql, more = counting.annotate(n=number).values("n").query.get_compiler(using).as_sql()
+        except EmptyResultSet:  # a queryset.none(): nothing to count
+            sql, more = "SELECT 0", ()
+        parts.append(f"({sql})")
+        params.extend(more)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 @dataclass(frozen=True)
@@ -2458,11 +2516,7 @@ class StudyCard(ShowsOptions):
     ``check``. Every question type is answered first, then revealed."""
 
     def __init__(self, state):
-        prefetch_related_objects(
-            [state],
-            "question__options",
-            Prefetch("question__citations", queryset=Paragraph.objects.select_related("section")),
-        )
+        prefetch_related_objects([state], "question__options")
         self.state, self.question = state, state.question
         rng = random.Random(f"{state.review_seed()}:options")  # noqa: S311 - an order to show, not a secret
         shown = self.question.shown_order(self.question.options.all(), shuffle=True, rng=rng)
@@ -2487,6 +2541,10 @@ class StudyCard(ShowsOptions):
         return None
 
     def citations(self):
+        """The paragraphs the card cites (asked for once, on the reveal: a card shown does not need them)."""
+        prefetch_related_objects(
+            [self.question], Prefetch("citations", queryset=Paragraph.objects.select_related("section"))
+        )
         return list(self.question.citations.all())
 
     def check(self, answer):

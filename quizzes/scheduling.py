@@ -13,6 +13,7 @@ The fuzz range is py-fsrs's own (``FUZZ_RANGES``, the same arithmetic as its
 ``_get_fuzzed_interval``): the set of days a fuzzed interval may land on does not change.
 """
 
+import contextlib
 import datetime
 import functools
 import random
@@ -47,6 +48,30 @@ class StudyScheduler(Scheduler):
         self.seed, self.load, self.today = seed, load, today
         self.parameters_version = parameters_version
 
+    @contextlib.contextmanager
+    def load_asked_once(self, card, now):
+        """Within it, ``load`` is asked once for ``card``'s review at ``now``, not once per rating fuzzed.
+
+        A first pass of the four ratings only notes the day ranges their fuzz looks in (py-fsrs's review
+        is cheap next to a query); ``load`` is then asked their union, and each rating reads its own
+        days from it: the same counts per day, so the same due dates. ``load`` is restored on leaving.
+        """
+        load = self.load
+        if load is None or self.today is None:
+            yield
+            return
+        asked = []
+        self.load = lambda first, last: asked.append((first, last)) or {}
+        try:
+            for rating in RATINGS:
+                self.review_card(_copy(card), rating, review_datetime=as_utc(now))
+            if asked:
+                counts = load(min(first for first, _last in asked), max(last for _first, last in asked))
+                self.load = lambda first, last: counts
+            yield
+        finally:
+            self.load = load
+
     def _get_fuzzed_interval(self, *, interval):
         if interval.days < 2.5:  # py-fsrs fuzzes no interval under 2.5 days
             return interval
@@ -77,13 +102,14 @@ def outcomes(scheduler, card, now, *, duration_ms=None):
     Rating a card takes its outcome from here, so the interval shown is the interval given.
     """
     after, latest = {}, None
-    for rating in RATINGS:
-        reviewed, _log = scheduler.review_card(
-            _copy(card), rating, review_datetime=as_utc(now), review_duration=duration_ms
-        )
-        if latest is not None and reviewed.due < latest:
-            reviewed.due = latest
-        after[rating], latest = reviewed, reviewed.due
+    with scheduler.load_asked_once(card, now):
+        for rating in RATINGS:
+            reviewed, _log = scheduler.review_card(
+                _copy(card), rating, review_datetime=as_utc(now), review_duration=duration_ms
+            )
+            if latest is not None and reviewed.due < latest:
+                reviewed.due = latest
+            after[rating], latest = reviewed, reviewed.due
     return after
 
 

@@ -107,8 +107,7 @@ class StudyNextView(StudyView):
         context = {"request": request}
         if queue.card is not None:
             body["card"] = StudyCard(queue.card)
-            study_settings = StudySettings.objects.for_user(request.user)
-            previews = actions.preview_ratings(state=queue.card, study_settings=study_settings, now=now)
+            previews = actions.preview_ratings(state=queue.card, study_settings=queue.study_settings, now=now)
             context["previews"] = rating_previews(previews, now)
         return Response(StudyNextSerializer(body, context=context).data)
 

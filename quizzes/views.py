@@ -586,8 +586,7 @@ def _session_context(request, deck, now, *, card=None, form=None, check=None, er
     if card is None:
         context["studied_before"] = ReviewState.objects.of(request.user).filter(reps__gt=0).exists()
     if revealed and card is not None:
-        study_settings = StudySettings.objects.for_user(request.user)
-        context["ratings"] = _rating_choices(card.state, study_settings, now)
+        context["ratings"] = _rating_choices(card.state, queue.study_settings, now)
         context["suggested"] = check.suggested_rating() if check is not None else StudyRating.GOOD
         context["request_key"] = uuid.uuid4().hex
         context["given"] = _study_given(card, check) if check is not None else None

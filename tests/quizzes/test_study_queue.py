@@ -118,8 +118,8 @@ def test_the_queue_takes_the_same_number_of_queries_however_many_cards(cards):
     with CaptureQueriesContext(connection) as queries:
         queue = StudyQueue.of(user=user, deck=Deck(), now=NOW + MINUTE)
     assert (queue.learning, queue.new_left) == (cards, min(cards, 20 - cards))  # 20 new a day, `cards` done
-    # Settings and steps, today's counts, three counts, the card.
-    assert len(queries) == 7
+    # The settings with their steps, every count in one SELECT, the card.
+    assert len(queries) == 3
 
 
 def test_a_quiz_deck_holds_its_fixed_questions_and_its_rules_candidates():

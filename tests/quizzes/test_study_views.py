@@ -340,8 +340,8 @@ def test_the_study_home_lists_decks_in_a_fixed_number_of_queries(client, student
         _single(prompt=f"Card {n}?", sections=[section])
         factories.CountryFactory()
         factories.QuizFactory()
-    # 25 with the student's settings made on this first visit (6 of them).
-    with django_assert_num_queries(25):
+    # 22 with the student's settings made on this first visit (7 of them).
+    with django_assert_num_queries(22):
         response = client.get(reverse("quizzes:study-home"))
     assert [row.cards for row in response.context["sections"]] == [count]
     assert response.context["total"] == count
