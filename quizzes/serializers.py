@@ -1027,3 +1027,101 @@ class ClassForecastSerializer(serializers.Serializer):
     topics = GroupForecastSerializer(many=True)
     at_risk = StudentForecastSerializer(many=True, help_text=_("The students most at risk, lowest recall first."))
     leeches = ClassLeechSerializer(many=True, help_text=_("Cards at least two students of the class keep failing."))
+
+
+# -- the study API's two hot answers, built as plain data ------------------------------------------
+# ``GET /api/v1/study/next/`` and ``POST /api/v1/study/reviews/`` are asked once per card studied; DRF
+# serializers cost more there than the engine (copying every declared field for each serializer made).
+# These build the same data as ``StudyNextSerializer`` and ``RatedCardSerializer``, which stay the
+# contract (the OpenAPI schema is made from them); tests/quizzes/test_study_api.py checks that both
+# answer the same for every question type, a new card, a replay and no card.
+
+_datetime = serializers.DateTimeField().to_representation
+
+
+def _when(value):
+    return None if value is None else _datetime(value)
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _option_rows(rows):
+    return [{"id": int(row.pk), "label": _text(row.label)} for row in rows]
+
+
+def study_card_data(card, previews):
+    """``StudyCardSerializer(card, context={"previews": previews}).data``, as plain data."""
+    question = card.question
+    return {
+        "question": int(question.pk),
+        "version": int(card.version),
+        "qtype": _text(question.qtype),
+        "prompt": _text(question.prompt),
+        "statement": _text(question.statement),
+        "unit": _text(question.unit),
+        "is_new": bool(card.state.is_new()),
+        "options": _option_rows(card.items()),
+        "matches": _option_rows(card.match_choices()),
+        "ratings": [
+            {
+                "rating": int(preview["rating"]),
+                "label": _text(preview["label"]),
+                "due": _when(preview["due"]),
+                "interval": _text(preview["interval"]),
+            }
+            for preview in previews
+        ],
+    }
+
+
+def study_next_data(body, previews=None):
+    """``StudyNextSerializer(body, context={"previews": previews}).data``, as plain data."""
+    card = body["card"]
+    return {
+        "deck": _text(body["deck"]),
+        "card": None if card is None else study_card_data(card, previews),
+        "counts": {name: int(body["counts"][name]) for name in ("new", "learning", "review", "done_today")},
+        "next_due": _when(body["next_due"]),
+        "limit_reached": bool(body["limit_reached"]),
+    }
+
+
+def _snapshot_data(snapshot):
+    """``CardSnapshotSerializer(...).data`` of a snapshot dict (``ReviewState.snapshot``, ``ReviewLog.before``)."""
+    return {
+        "state": int(snapshot["state"]),
+        "step": None if snapshot["step"] is None else int(snapshot["step"]),
+        "stability": None if snapshot["stability"] is None else float(snapshot["stability"]),
+        "difficulty": None if snapshot["difficulty"] is None else float(snapshot["difficulty"]),
+        "due": _when(snapshot["due"]),
+        "last_review": _when(snapshot["last_review"]),
+        "reps": int(snapshot["reps"]),
+        "lapses": int(snapshot["lapses"]),
+        "suspended": bool(snapshot["suspended"]),
+        "is_leech": bool(snapshot["is_leech"]),
+    }
+
+
+def rated_card_data(rated):
+    """``RatedCardSerializer(rated).data``, as plain data."""
+    log, state = rated.log, rated.state
+    return {
+        "review": {
+            "id": int(log.pk),
+            "question": int(log.question_id),
+            "rating": int(log.rating),
+            "reviewed_at": _when(log.reviewed_at),
+            "duration_ms": None if log.duration_ms is None else int(log.duration_ms),
+            "parameters_version": int(log.parameters_version),
+            "request_key": _text(log.request_key),
+            "before": _snapshot_data(log.before()),
+            "after": _snapshot_data(log.after()),
+        },
+        "state": {
+            **_snapshot_data(state.snapshot()),
+            "question": int(state.question_id),
+            "version": int(state.version),
+        },
+    }

@@ -36,8 +36,10 @@ from .serializers import (
     StudyRatingSerializer,
     StudySettingsSerializer,
     UndoneSerializer,
+    rated_card_data,
     rating_previews,
     study_check_result,
+    study_next_data,
     study_settings_data,
 )
 
@@ -104,12 +106,13 @@ class StudyNextView(StudyView):
             "next_due": queue.next_due,
             "limit_reached": queue.limit_reached,
         }
-        context = {"request": request}
+        previews = None
         if queue.card is not None:
             body["card"] = StudyCard(queue.card)
-            previews = actions.preview_ratings(state=queue.card, study_settings=queue.study_settings, now=now)
-            context["previews"] = rating_previews(previews, now)
-        return Response(StudyNextSerializer(body, context=context).data)
+            previews = rating_previews(
+                actions.preview_ratings(state=queue.card, study_settings=queue.study_settings, now=now), now
+            )
+        return Response(study_next_data(body, previews))
 
 
 class StudyCheckView(StudyView):
@@ -168,7 +171,7 @@ class StudyReviewView(StudyView):
             duration_ms=body.get("duration_ms"),
         )
         return Response(
-            RatedCardSerializer(rated).data, status=status.HTTP_200_OK if rated.replayed else status.HTTP_201_CREATED
+            rated_card_data(rated), status=status.HTTP_200_OK if rated.replayed else status.HTTP_201_CREATED
         )
 
 

@@ -12,14 +12,24 @@ from rest_framework.test import APIClient
 from quizzes import actions
 from quizzes.models import (
     CardState,
+    Deck,
     ParameterSet,
     QuestionStatus,
+    QuestionType,
     ReviewLog,
     ReviewState,
     StepKind,
     StudyCard,
+    StudyQueue,
     StudySettings,
     StudyStep,
+)
+from quizzes.serializers import (
+    RatedCardSerializer,
+    StudyNextSerializer,
+    rated_card_data,
+    rating_previews,
+    study_next_data,
 )
 from tests import factories
 from tests.quizzes.study_helpers import review_history
@@ -740,3 +750,61 @@ def test_next_and_a_rating_take_as_many_queries_with_one_card_as_with_many():
         _rate(client, question, 1, key=f"seen-{number}")
     many = (count(lambda: client.get("/api/v1/study/next/")), count(lambda: _rate(client, questions[-1], key="b")))
     assert many == one
+
+
+# -- the hot answers built as plain data are the serializers' ------------------------------------------
+
+
+def _next_body(user, now):
+    """What StudyNextView hands its serializer, and the ratings' previews."""
+    queue = StudyQueue.of(user=user, deck=Deck(), now=now)
+    body = {
+        "deck": "all",
+        "card": None,
+        "counts": {"new": queue.new_left, "learning": queue.learning, "review": queue.review, "done_today": 0},
+        "next_due": queue.next_due,
+        "limit_reached": queue.limit_reached,
+    }
+    previews = None
+    if queue.card is not None:
+        body["card"] = StudyCard(queue.card)
+        previews = rating_previews(
+            actions.preview_ratings(state=queue.card, study_settings=queue.study_settings, now=now), now
+        )
+    return body, previews
+
+
+def test_the_next_card_as_plain_data_is_what_its_serializer_gives_for_every_question_type():
+    user = factories.student()
+    questions = factories.question_of_each_type()
+    seen = set()
+    for number, _question in enumerate(questions.values()):
+        body, previews = _next_body(user, NOW)
+        assert body["card"] is not None
+        seen.add(body["card"].question.qtype)
+        assert study_next_data(body, previews) == StudyNextSerializer(body, context={"previews": previews}).data
+        rated = actions.record_review(
+            user=user, question=body["card"].question, rating=3, now=NOW, version=0, request_key=f"k{number}"
+        )
+        assert rated_card_data(rated) == RatedCardSerializer(rated).data
+    assert seen == set(QuestionType.values)
+    later = NOW + datetime.timedelta(minutes=1)  # the learning cards come due again: a card seen before
+    body, previews = _next_body(user, later)
+    assert body["card"].state.reps == 1
+    assert study_next_data(body, previews) == StudyNextSerializer(body, context={"previews": previews}).data
+    body, previews = _next_body(factories.student(), NOW)
+    body["card"], body["next_due"] = None, later  # no card, a date to come back
+    assert study_next_data(body) == StudyNextSerializer(body, context={}).data
+
+
+def test_a_rating_as_plain_data_is_what_its_serializer_gives_replayed_and_with_a_time_taken():
+    user, question = factories.student(), _single()
+    rated = actions.record_review(
+        user=user, question=question, rating=1, now=NOW, version=0, request_key="k", duration_ms=4200
+    )
+    again = actions.record_review(
+        user=user, question=question, rating=1, now=NOW, version=0, request_key="k", duration_ms=4200
+    )
+    assert again.replayed
+    for one in (rated, again):
+        assert rated_card_data(one) == RatedCardSerializer(one).data
