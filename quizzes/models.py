@@ -1901,11 +1901,19 @@ class StudySettingsQuerySet(models.QuerySet):
     def for_user(self, user):
         """The student's settings with their steps, made with the defaults the first time they are asked for.
 
-        One query when the student has steps (each step with its settings joined), two when they have none.
+        One query when the student has steps (each step with its settings joined, and whether any fitted
+        parameters are in use: when none are, ``fitted_parameters`` asks nothing more), two when they have none.
         """
-        steps = list(StudyStep.objects.filter(settings__user=user).select_related("settings"))
+        fitted = ParameterSet.objects.filter(user=OuterRef("settings__user"), in_use=True)
+        steps = list(
+            StudyStep.objects.filter(settings__user=user)
+            .select_related("settings")
+            .annotate(fitted_in_use=models.Exists(fitted))
+        )
         if steps:
             found = steps[0].settings
+            if not steps[0].fitted_in_use:
+                found.__dict__["fitted_parameters"] = None  # the cached_property, known without a query
             for step in steps:
                 step.settings = found
             # What prefetch_related("steps") would leave: found.steps.all() answers these rows, no query.
