@@ -1341,8 +1341,9 @@ def _taught_assignment(request, pk):
     return get_object_or_404(taught, pk=pk)
 
 
-def _assignment_form_page(request, *, cohort, kind, form, assignment=None, status=200):
+def _assignment_form_page(request, *, cohort, kind, form, assignment=None, error=None, status=200):
     context = {"cohort": cohort, "kind": kind, "kinds": AssignmentKind, "form": form, "assignment": assignment}
+    context["error"] = error
     return render(request, "quizzes/assignment_form.html", context, status=status)
 
 
@@ -1365,8 +1366,10 @@ def assignment_create(request, pk):
     kind = request.GET.get("kind", AssignmentKind.QUIZ)
     if kind not in AssignmentKind.values:
         form = AssignmentForm(kind=AssignmentKind.QUIZ, cohort=cohort)
-        form.add_error(None, _("Choose a quiz, a reading or a study goal."))
-        return _assignment_form_page(request, cohort=cohort, kind=AssignmentKind.QUIZ, form=form, status=400)
+        error = _("Choose a quiz, a reading or a study goal.")
+        return _assignment_form_page(
+            request, cohort=cohort, kind=AssignmentKind.QUIZ, form=form, error=error, status=400
+        )
     form = AssignmentForm(request.POST or None, kind=kind, cohort=cohort)
     if request.method == "POST" and form.is_valid():
 
