@@ -70,6 +70,9 @@ class AssignmentQuerySet(models.QuerySet):
         targeted = AssignmentTarget.objects.filter(assignment=OuterRef("pk"))
         return self.filter(Exists(member)).filter(~Exists(targeted) | Exists(targeted.filter(student=user)))
 
+    def open_at(self, now):
+        return self.filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+
     def with_progress_of(self, user):
         """Annotate ``user``'s due date (``student_due``), first submission of the quiz (``first_submitted``),
         and the reading's sections (``section_total``), those they opened (``sections_opened``) and when
@@ -497,6 +500,24 @@ def predicted_recalls(assignment, students, now):
     if not cards:
         return dict.fromkeys(ids, (0.0, 0.0))
     return {pk: (at_due / cards, at_now / cards) for pk, (at_due, at_now) in sums.items()}
+
+
+def assigned_to(user, now):
+    """The assignments set to ``user`` and open now, due first, each as (assignment, ``StudentStatus``).
+
+    A fixed number of queries for quizzes and readings; a study goal reads its deck (three queries each).
+    """
+    from briefings.models import Section
+
+    assigned = (
+        Assignment.objects.for_student(user)
+        .open_at(now)
+        .with_progress_of(user)
+        .select_related("quiz", "cohort")
+        .prefetch_related(models.Prefetch("sections", queryset=Section.objects.order_by("number")))
+        .order_by("student_due", "pk")
+    )
+    return [(assignment, assignment.status_of(user, now)) for assignment in assigned]
 
 
 def status_counts(statuses):

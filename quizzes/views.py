@@ -50,7 +50,7 @@ from .analysis import (
     attempts_analysed_by,
     may_analyse,
 )
-from .assignments import status_counts
+from .assignments import assigned_to, status_counts
 from .charts import activity_chart, forecast_charts, study_charts
 from .cohorts import normalize_join_code
 from .forecast import CLASS_LEECH_STUDENTS, ClassForecast, ExamDateError, class_leeches, read_exam_date
@@ -1481,19 +1481,6 @@ def cohort_assignments(cohort, now):
     return {"assignments": rows, "statuses": AssignmentStatus}
 
 
-def assignments_of(user, now):
-    """The student's assignments open now (due first), each as (assignment, StudentStatus): what their pages show."""
-    assigned = (
-        Assignment.objects.for_student(user)
-        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
-        .with_progress_of(user)
-        .select_related("quiz", "cohort")
-        .prefetch_related(Prefetch("sections", queryset=Section.objects.order_by("number")))
-        .order_by("student_due", "pk")
-    )
-    return [(assignment, assignment.status_of(user, now)) for assignment in assigned]
-
-
 @never_cache
 @login_required
 @require_safe
@@ -1503,5 +1490,5 @@ def assignment_mine(request):
     return render(
         request,
         "quizzes/assignment_mine.html",
-        {"rows": assignments_of(request.user, now), "statuses": AssignmentStatus, "kinds": AssignmentKind},
+        {"rows": assigned_to(request.user, now), "statuses": AssignmentStatus, "kinds": AssignmentKind},
     )
