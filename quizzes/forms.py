@@ -498,6 +498,12 @@ def study_goal_decks():
     return choices
 
 
+class StudentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
 class AssignmentForm(forms.Form):
     """An assignment's fields for one kind (``kind``), its students among ``cohort``'s."""
 
@@ -550,7 +556,7 @@ class AssignmentForm(forms.Form):
                 initial=90,
                 help_text=_("The mean recall of the deck's cards the app predicts at the due date, from 1 to 100."),
             )
-        self.fields["students"] = forms.ModelMultipleChoiceField(
+        self.fields["students"] = StudentChoiceField(
             label=_("Students"),
             queryset=cohort.students.order_by("first_name", "username"),
             required=False,
