@@ -112,3 +112,17 @@ def test_a_trainer_assigns_a_quiz_the_student_takes_it_and_the_trainer_sees_done
     row = teacher.locator(".assignment-table tbody tr")
     expect(row).to_contain_text("Check on the AES")
     expect(row.locator("td").nth(2)).to_have_text("1")  # the "Done" column
+
+
+@pytest.mark.parametrize("kind", ["reading", "study_goal"])
+def test_the_reading_and_study_goal_forms_are_accessible(browse, people, kind):
+    teacher = _sign_in(browse, "fatou")
+    teacher.goto(f"/classes/{people['cohort'].pk}/assignments/new/?kind={kind}")
+    heading = {"reading": "Assign a reading", "study_goal": "Set a study goal"}[kind]
+    expect(teacher.get_by_role("heading", level=1)).to_have_text(heading)
+    if kind == "reading":
+        expect(teacher.locator(".choice-fieldset").first.get_by_role("checkbox")).not_to_have_count(0)
+    else:
+        expect(teacher.get_by_label("Deck")).to_contain_text("Topic: Timeline")
+    _accessible(browse, teacher, f"assign: {kind}")
+    _screenshot(teacher, f"form-{kind}")
