@@ -1642,6 +1642,12 @@ def _check_assignment(*, cohort, kind, values, sections, students):
             raise AssignmentError(
                 _("“%(title)s” is not published: students cannot take it.") % {"title": quiz.title}, field="quiz"
             )
+        if quiz.closes_at is not None and due_at > quiz.closes_at:
+            raise AssignmentError(
+                _("“%(title)s” closes on %(when)s: choose a due date by then, or a quiz that stays open.")
+                % {"title": quiz.title, "when": date_format(localtime(quiz.closes_at), "DATETIME_FORMAT")},
+                field="due_at",
+            )
         limit = values.get("time_limit")
         if limit is not None and limit.total_seconds() <= 0:
             raise AssignmentError(_("The time limit must be longer than zero."), field="time_limit")

@@ -7,8 +7,10 @@
   the quiz's own settings, replaced by those of the assignment that gives the student the latest due
   date (its opening time, attempts allowed, time limit), then by the student's ``AssignmentOverride``
   (a later due date and closing time, extra attempts, a longer time limit, as Moodle's user overrides).
-  The closing time is never before the student's due date: an assignment due after the quiz closes
-  keeps it open for its students until then. ``start_attempt``, the quiz page and the API read these.
+  A quiz assignment is due by the quiz's closing time at the latest (``actions.assign`` refuses
+  later), so the quiz never stays open for a whole class after it closes for everybody else (its
+  review after closing would show them the answers); an extension's due date after the closing time
+  keeps the quiz open for that student until then. ``start_attempt``, the quiz page and the API read these.
 - **Status** per student (``Assignment.statuses(now)``), in a fixed number of queries whatever the
   class size:
   - quiz: *done* with a submitted attempt by the student's due date, *late* when the first one came after;
@@ -329,8 +331,8 @@ class QuizRules:
         """The rules of ``assignment`` (annotated with its student's ``override_*``, None without an extension)."""
         due = assignment.override_due or assignment.due_at
         closes = assignment.override_closes or quiz.closes_at
-        if closes is not None and closes < due:
-            closes = due
+        if closes is not None and assignment.override_due is not None and closes < assignment.override_due:
+            closes = assignment.override_due
         attempts = quiz.attempts_allowed if assignment.attempts_allowed is None else assignment.attempts_allowed
         if attempts:
             attempts += assignment.override_attempts or 0

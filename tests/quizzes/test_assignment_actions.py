@@ -165,13 +165,24 @@ def test_an_extension_lets_its_student_start_after_the_quiz_closes(klass):
         actions.start_attempt(quiz=quiz, user=factories.student(), now=later)
 
 
-def test_an_assignment_due_after_the_quiz_closes_keeps_it_open_for_the_class(klass):
-    cohort, trainer, awa, _binta = klass
+def test_a_quiz_cannot_be_due_after_it_closes(klass):
+    # Else it would stay open for the class after its review has shown everybody else the answers.
+    cohort, trainer, *_ = klass
+    quiz = _quiz(title="Closing", closes_at=NOW + DAY)
+    with pytest.raises(actions.AssignmentError, match="“Closing” closes on .*: choose a due date by then") as refused:
+        _assign(cohort, trainer, quiz=quiz, due_at=NOW + 3 * DAY)
+    assert refused.value.field == "due_at"
+    assert _assign(cohort, trainer, quiz=quiz, due_at=NOW + DAY).due_at == NOW + DAY
+
+
+def test_an_extension_due_after_the_quiz_closes_lets_its_student_start_then(klass):
+    cohort, trainer, awa, binta = klass
     quiz = _quiz(closes_at=NOW + DAY)
-    _assign(cohort, trainer, quiz=quiz, due_at=NOW + 3 * DAY)
-    assert actions.start_attempt(quiz=quiz, user=awa, now=NOW + 2 * DAY).deadline == NOW + 3 * DAY
+    made = _assign(cohort, trainer, quiz=quiz, due_at=NOW + DAY)
+    actions.grant_override(assignment=made, student=binta, granted_by=trainer, due_at=NOW + 3 * DAY)
+    assert actions.start_attempt(quiz=quiz, user=binta, now=NOW + 2 * DAY).deadline == NOW + 3 * DAY
     with pytest.raises(actions.QuizNotOpen):
-        actions.start_attempt(quiz=quiz, user=factories.student(), now=NOW + 2 * DAY)
+        actions.start_attempt(quiz=quiz, user=awa, now=NOW + 2 * DAY)
 
 
 def test_an_extension_gives_a_longer_time_limit(klass):

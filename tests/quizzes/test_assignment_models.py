@@ -52,7 +52,7 @@ def test_quiz_rules_are_the_quiz_own_without_an_assignment():
 
 def test_quiz_rules_take_the_assignment_then_the_extension(klass):
     cohort, (awa, binta, _chaka) = klass
-    quiz = factories.QuizFactory(attempts_allowed=1, time_limit=datetime.timedelta(minutes=20), closes_at=NOW + DAY)
+    quiz = factories.QuizFactory(attempts_allowed=1, time_limit=datetime.timedelta(minutes=20), closes_at=DUE + DAY)
     assignment = factories.AssignmentFactory(
         cohort=cohort, quiz=quiz, due_at=DUE, attempts_allowed=2, time_limit=datetime.timedelta(minutes=30)
     )
@@ -65,9 +65,8 @@ def test_quiz_rules_take_the_assignment_then_the_extension(klass):
         time_limit=datetime.timedelta(minutes=45),
     )
     awa_rules = quiz.rules_for(awa)
-    # The quiz closes before the assignment is due: it stays open for the class until then.
     assert (awa_rules.closes_at, awa_rules.attempts_allowed, awa_rules.time_limit, awa_rules.due_at) == (
-        DUE,
+        DUE + DAY,
         2,
         datetime.timedelta(minutes=30),
         DUE,
@@ -80,7 +79,15 @@ def test_quiz_rules_take_the_assignment_then_the_extension(klass):
         DUE + DAY,
     )
     assert binta_rules.deadline_for(DUE + 2 * DAY - datetime.timedelta(minutes=10)) == DUE + 2 * DAY
-    assert quiz.rules_for(factories.student()).closes_at == NOW + DAY
+    assert quiz.rules_for(factories.student()).closes_at == DUE + DAY
+
+
+def test_an_extension_due_after_the_quiz_closes_keeps_it_open_for_that_student(klass):
+    cohort, (awa, binta, _chaka) = klass
+    quiz = factories.QuizFactory(closes_at=DUE)
+    assignment = factories.AssignmentFactory(cohort=cohort, quiz=quiz, due_at=DUE)
+    factories.AssignmentOverrideFactory(assignment=assignment, student=binta, due_at=DUE + 2 * DAY)
+    assert (quiz.rules_for(binta).closes_at, quiz.rules_for(awa).closes_at) == (DUE + 2 * DAY, DUE)
 
 
 def test_unlimited_attempts_stay_unlimited_with_extra_attempts(klass):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Section, SectionKind
@@ -70,7 +71,12 @@ class Command(BaseCommand):
         """A shipped quiz, a reading of the first two sections and a study goal, each set once to the class."""
         now = timezone.now()
         due = (now + datetime.timedelta(days=7)).replace(hour=17, minute=0, second=0, microsecond=0)
-        quiz = Quiz.objects.published().filter(import_key__isnull=False).order_by("title", "pk").first()
+        quiz = (
+            Quiz.objects.published()
+            .filter(Q(closes_at__isnull=True) | Q(closes_at__gte=due), import_key__isnull=False)
+            .order_by("title", "pk")
+            .first()
+        )
         briefing = Briefing.objects.current()
         sections = (
             list(Section.objects.filter(briefing=briefing, kind=SectionKind.BODY).order_by("number")[:2])
