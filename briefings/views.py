@@ -8,10 +8,12 @@ drafts in place, under a banner. Related items are prefetched with the same visi
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from quizzes.actions import record_section_visit
 from sahel_learn.accounts.roles import role_home
 from sahel_learn.htmx import render_swappable
 
@@ -309,6 +311,7 @@ def section_detail(request, slug):
         return redirect("briefings:briefing-detail")
     body = [item for item in sections if item.kind == SectionKind.BODY]
     index = body.index(section)
+    record_section_visit(student=request.user, section=section, now=timezone.now())  # a reading's progress
     groups = [
         {"id": group_id, "title": title, "items": list(_citing_section(model, section, drafts))}
         for model, group_id, title in CARD_CITING_GROUPS

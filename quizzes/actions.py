@@ -47,6 +47,10 @@ from .models import (
     LEECH_LAPSES,
     AnswerOption,
     AnswerShapeError,
+    Assignment,
+    AssignmentKind,
+    AssignmentOverride,
+    AssignmentTarget,
     Attempt,
     AttemptOption,
     AttemptQuestion,
@@ -55,6 +59,8 @@ from .models import (
     Cohort,
     CohortMembership,
     CohortTrainer,
+    Deck,
+    DeckError,
     ParameterSet,
     ParameterValue,
     Question,
@@ -63,11 +69,13 @@ from .models import (
     Quiz,
     QuizQuestion,
     QuizRule,
+    QuizRules,
     Response,
     ResponseChoice,
     ReviewFlag,
     ReviewLog,
     ReviewState,
+    SectionVisit,
     StepKind,
     StudyCard,
     StudyRating,
@@ -336,13 +344,14 @@ def start_attempt(*, quiz, user, now):
     quiz = Quiz.objects.get(pk=quiz.pk)
     if not quiz.is_published():
         raise QuizUnavailable()
-    if not quiz.is_open(now):
-        if quiz.opens_at is not None and now < quiz.opens_at:
+    rules = quiz.rules_for(user)
+    if not rules.is_open(now):
+        if rules.opens_at is not None and now < rules.opens_at:
             raise QuizNotOpen(
-                _("This quiz opens on %(when)s.") % {"when": date_format(localtime(quiz.opens_at), "DATETIME_FORMAT")}
+                _("This quiz opens on %(when)s.") % {"when": date_format(localtime(rules.opens_at), "DATETIME_FORMAT")}
             )
         raise QuizNotOpen(
-            _("This quiz closed on %(when)s.") % {"when": date_format(localtime(quiz.closes_at), "DATETIME_FORMAT")}
+            _("This quiz closed on %(when)s.") % {"when": date_format(localtime(rules.closes_at), "DATETIME_FORMAT")}
         )
     mine = Attempt.objects.filter(quiz=quiz, user=user)
     finish_overdue_attempts(attempts=mine, now=now)
@@ -350,7 +359,7 @@ def start_attempt(*, quiz, user, now):
     if current is not None:
         raise AttemptInProgress(attempt=current)
     used = mine.aggregate(count=Count("pk"), last=Max("number"))
-    if quiz.attempts_left(used["count"]) == 0:
+    if rules.attempts_left(used["count"]) == 0:
         raise NoAttemptsLeft()
     drawn = _draw_questions(quiz)
     if not drawn:
@@ -362,7 +371,7 @@ def start_attempt(*, quiz, user, now):
                 user=user,
                 number=(used["last"] or 0) + 1,
                 started_at=now,
-                deadline=quiz.deadline_for(now),
+                deadline=rules.deadline_for(now),
                 max_score=sum(marks for _question, marks in drawn),
             )
     except IntegrityError:  # the constraints behind the lock: another start won the race
@@ -1576,3 +1585,216 @@ def reset_student_password(*, cohort, student, by, now=None):
         user=student, defaults={"issued_by": by, "issued_at": now or timezone.now()}
     )
     return IssuedPassword(student=student, password=password)
+
+
+# -- assignments ------------------------------------------------------------------------------------------
+#
+# A quiz, a reading or a study goal set to a class, or to some of its students (``AssignmentTarget``),
+# by a due date; a student's extension is an ``AssignmentOverride``. The caller scopes the class first
+# (``Cohort.objects.taught_by``); every value is checked here, once, for the pages and the API alike:
+# a refused request raises an ``AssignmentError`` (its ``field`` names the input at fault) and changes
+# nothing.
+
+
+class AssignmentError(Exception):
+    """An assignment refused: nothing was changed."""
+
+    http_status = 400
+    code = "invalid_assignment"
+
+    def __init__(self, message, *, field=None):
+        self.message = str(message)
+        self.field = field
+        super().__init__(self.message)
+
+
+ASSIGNMENT_FIELDS = (
+    "title",
+    "instructions",
+    "opens_at",
+    "due_at",
+    "quiz",
+    "attempts_allowed",
+    "time_limit",
+    "deck",
+    "target_recall",
+)
+
+
+def _check_assignment(*, cohort, kind, values, sections, students):
+    """Raise an AssignmentError for the first value that cannot make an assignment of ``kind``."""
+    from briefings.models import SectionKind
+
+    from .assignments import STUDY_GOAL_DECKS
+
+    if kind not in AssignmentKind.values:
+        raise AssignmentError(_("Choose a quiz, a reading or a study goal."), field="kind")
+    if not (values.get("title") or "").strip():
+        raise AssignmentError(_("Give the assignment a title."), field="title")
+    due_at, opens_at = values.get("due_at"), values.get("opens_at")
+    if due_at is None:
+        raise AssignmentError(_("Give the due date."), field="due_at")
+    if opens_at is not None and due_at <= opens_at:
+        raise AssignmentError(_("The due date must come after the opening time."), field="due_at")
+    if kind == AssignmentKind.QUIZ:
+        quiz = values.get("quiz")
+        if quiz is None:
+            raise AssignmentError(_("Choose the quiz."), field="quiz")
+        if not quiz.is_published():
+            raise AssignmentError(
+                _("“%(title)s” is not published: students cannot take it.") % {"title": quiz.title}, field="quiz"
+            )
+        if quiz.closes_at is not None and due_at > quiz.closes_at:
+            raise AssignmentError(
+                _("“%(title)s” closes on %(when)s: choose a due date by then, or a quiz that stays open.")
+                % {"title": quiz.title, "when": date_format(localtime(quiz.closes_at), "DATETIME_FORMAT")},
+                field="due_at",
+            )
+        limit = values.get("time_limit")
+        if limit is not None and limit.total_seconds() <= 0:
+            raise AssignmentError(_("The time limit must be longer than zero."), field="time_limit")
+    elif kind == AssignmentKind.READING:
+        if not sections:
+            raise AssignmentError(_("Choose at least one section to read."), field="sections")
+        current = Briefing.objects.current()
+        wrong = [s for s in sections if current is None or s.briefing_id != current.pk or s.kind != SectionKind.BODY]
+        if wrong:
+            raise AssignmentError(
+                _("Only the sections of the current briefing can be read as cards: not “%(title)s”.")
+                % {"title": wrong[0].title},
+                field="sections",
+            )
+    else:
+        try:
+            deck = Deck.parse(values.get("deck") or "")
+        except DeckError as error:
+            raise AssignmentError(str(error), field="deck") from None
+        if deck.kind not in STUDY_GOAL_DECKS:
+            raise AssignmentError(
+                _("A study goal is on the whole briefing, a topic, a section or a country."), field="deck"
+            )
+        target = values.get("target_recall")
+        if target is None or not 0 < Decimal(target) <= 1:
+            raise AssignmentError(
+                _("Give the target predicted recall between 0 and 1 (0.90 is 90%)."), field="target_recall"
+            )
+    members = set(
+        CohortMembership.objects.filter(cohort=cohort, student__in=students).values_list("student_id", flat=True)
+    )
+    outsiders = [s for s in students if s.pk not in members]
+    if outsiders:
+        raise AssignmentError(
+            _("%(name)s is not a student of this class.") % {"name": outsiders[0].get_username()}, field="students"
+        )
+
+
+def _kind_values(kind, values):
+    """Clear what another kind's fields hold: a reading has no quiz, a quiz no deck."""
+    values = dict(values)
+    if kind != AssignmentKind.QUIZ:
+        values.update(quiz=None, attempts_allowed=None, time_limit=None)
+    if kind != AssignmentKind.STUDY_GOAL:
+        values.update(deck="", target_recall=None)
+    return values
+
+
+@transaction.atomic
+def assign(*, cohort, kind, created_by, sections=(), students=(), now=None, **values):
+    """Set a quiz, a reading or a study goal to ``cohort`` (to ``students`` of it only, when given).
+
+    ``values`` are the ``ASSIGNMENT_FIELDS`` of its kind; ``sections`` a reading's. Raises
+    AssignmentError with the field at fault.
+    """
+    unknown = set(values) - set(ASSIGNMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"assign() got unknown fields {sorted(unknown)}")
+    sections, students = list(sections), list(students)
+    _check_assignment(cohort=cohort, kind=kind, values=values, sections=sections, students=students)
+    values = _kind_values(kind, values)
+    assignment = Assignment.objects.create(
+        cohort=cohort, kind=kind, created_by=created_by, created_at=now or timezone.now(), **values
+    )
+    if kind == AssignmentKind.READING:
+        assignment.sections.set(sections)
+    AssignmentTarget.objects.bulk_create(AssignmentTarget(assignment=assignment, student=s) for s in students)
+    return assignment
+
+
+@transaction.atomic
+def update_assignment(*, assignment, sections=None, students=None, **changes):
+    """Change an assignment's ``ASSIGNMENT_FIELDS`` (its kind and class stay), its sections or its students.
+
+    ``students``: who it is set to (empty: the whole class); None leaves them as they are.
+    """
+    unknown = set(changes) - set(ASSIGNMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"update_assignment() got unknown fields {sorted(unknown)}")
+    values = {name: getattr(assignment, name) for name in ASSIGNMENT_FIELDS} | changes
+    sections = list(assignment.sections.all()) if sections is None else list(sections)
+    checked_students = [] if students is None else list(students)
+    _check_assignment(
+        cohort=assignment.cohort, kind=assignment.kind, values=values, sections=sections, students=checked_students
+    )
+    for name, value in _kind_values(assignment.kind, values).items():
+        setattr(assignment, name, value)
+    assignment.save()
+    if assignment.kind == AssignmentKind.READING:
+        assignment.sections.set(sections)
+    if students is not None:
+        assignment.targets.all().delete()
+        AssignmentTarget.objects.bulk_create(AssignmentTarget(assignment=assignment, student=s) for s in students)
+    return assignment
+
+
+@transaction.atomic
+def delete_assignment(*, assignment):
+    """Take an assignment back (its extensions and targets with it; attempts and study stay the students')."""
+    assignment.delete()
+
+
+@transaction.atomic
+def grant_override(*, assignment, student, granted_by, due_at=None, closes_at=None, extra_attempts=0, time_limit=None):
+    """Give ``student`` an extension on ``assignment`` (replacing any they had): Moodle's user override.
+
+    A later due date; for a quiz, also a later closing time, extra attempts, a longer time limit.
+    """
+    if not assignment.students().filter(pk=student.pk).exists():
+        raise AssignmentError(
+            _("%(name)s is not set this assignment.") % {"name": student.get_username()}, field="student"
+        )
+    if due_at is not None and due_at <= assignment.due_at:
+        raise AssignmentError(_("An extension's due date must be later than the assignment's."), field="due_at")
+    if assignment.kind != AssignmentKind.QUIZ and (closes_at is not None or extra_attempts or time_limit is not None):
+        raise AssignmentError(_("Only a quiz has a closing time, attempts and a time limit."), field="closes_at")
+    if closes_at is not None:
+        own = QuizRules.of_quiz(assignment.quiz).closes_at
+        if own is not None and closes_at <= own:
+            raise AssignmentError(_("An extension must close the quiz later than it closes."), field="closes_at")
+    if time_limit is not None and time_limit.total_seconds() <= 0:
+        raise AssignmentError(_("The time limit must be longer than zero."), field="time_limit")
+    if extra_attempts < 0:
+        raise AssignmentError(_("Extra attempts cannot be fewer than none."), field="extra_attempts")
+    if due_at is None and closes_at is None and not extra_attempts and time_limit is None:
+        raise AssignmentError(_("Give a later due date, a later closing time, extra attempts or a time limit."))
+    override, _created = AssignmentOverride.objects.update_or_create(
+        assignment=assignment,
+        student=student,
+        defaults={
+            "due_at": due_at,
+            "closes_at": closes_at,
+            "extra_attempts": extra_attempts,
+            "time_limit": time_limit,
+            "granted_by": granted_by,
+            "granted_at": timezone.now(),
+        },
+    )
+    return override
+
+
+def record_section_visit(*, student, section, now):
+    """Note that ``student`` opened ``section``'s card (the first time only): one INSERT ... ON CONFLICT DO NOTHING."""
+    if not student.is_authenticated:
+        return
+    SectionVisit.objects.bulk_create(
+        [SectionVisit(student=student, section=section, first_opened_at=now)], ignore_conflicts=True
+    )

@@ -6,6 +6,8 @@ answers its status (400, 403, 404 or 409) with ``detail``, ``code`` and, where o
 attempt is a 404, as is a draft quiz to anybody but an editor.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
@@ -23,7 +25,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,8 +38,8 @@ from . import actions
 from .analysis import ItemAnalysis, attempts_analysed_by, may_analyse
 from .cohorts import NameListError, parse_student_names
 from .forecast import ClassForecast, ExamDateError, class_leeches, read_exam_date
-from .models import Attempt as AttemptModel
 from .models import (
+    Assignment,
     AttemptState,
     Cohort,
     CohortTrainer,
@@ -47,8 +49,11 @@ from .models import (
     Quiz,
     Topic,
 )
+from .models import Attempt as AttemptModel
 from .serializers import (
     AnswerSerializer,
+    AssignmentErrorSerializer,
+    AssignmentSerializer,
     AttemptDetailSerializer,
     AttemptErrorSerializer,
     AttemptSerializer,
@@ -63,8 +68,10 @@ from .serializers import (
     JoinedCohortSerializer,
     JoinSerializer,
     MemberSerializer,
+    OverrideSerializer,
     PublicQuestionSerializer,
     QuizSerializer,
+    StudentAssignmentSerializer,
     StudentNamesSerializer,
     StudyStatsSerializer,
 )
@@ -622,11 +629,171 @@ class CohortViewSet(
         return Response(JoinedCohortSerializer(cohort).data, status=status.HTTP_201_CREATED)
 
 
+# -- assignments -----------------------------------------------------------------------------------------
+
+
+class AssignmentErrorMixin:
+    """Answer an ``AssignmentError`` with 400, ``detail``, ``code`` and the ``field`` at fault; nothing changed."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, actions.AssignmentError):
+            return Response({"detail": exc.message, "code": exc.code, "field": exc.field}, status=exc.http_status)
+        return super().handle_exception(exc)
+
+
+class IsTrainerToWrite(permissions.BasePermission):
+    """Anybody signed in reads (their own); only trainers create, change and delete."""
+
+    message = _("Only trainers set assignments.")
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in permissions.SAFE_METHODS or is_trainer(request.user)
+
+
+ASSIGNMENT_REFUSED = OpenApiResponse(
+    AssignmentErrorSerializer,
+    description=_(
+        "Not an assignment: a due date before the opening, an unpublished quiz, a section of "
+        "another briefing, a student not in the class... (``field`` names the input at fault)."
+    ),
+)
+NOT_AN_ASSIGNMENT = OpenApiResponse(ErrorSerializer, description=_("No such assignment among yours."))
+ONLY_TRAINERS = OpenApiResponse(ErrorSerializer, description=_("Only trainers set assignments."))
+
+
+def _assignment_responses(ok, more=None):
+    return {ok[0]: ok[1], 401: UNAUTHENTICATED, 403: ONLY_TRAINERS, 404: NOT_AN_ASSIGNMENT, **(more or {})}
+
+
+WRITE_REFUSED = {400: ASSIGNMENT_REFUSED}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description=_(
+            "Trainers: the assignments of the classes they teach, with how many students are at each status. "
+            "Students: those set to them and open now, with their own due date and status."
+        ),
+        responses=_assignment_responses((200, AssignmentSerializer(many=True))),
+    ),
+    retrieve=extend_schema(
+        description=_("One assignment (a student's: with their status)."),
+        responses=_assignment_responses((200, AssignmentSerializer)),
+    ),
+    create=extend_schema(
+        description=_("Set a quiz, a reading or a study goal to one of your classes, or some of its students."),
+        responses=_assignment_responses((201, AssignmentSerializer), WRITE_REFUSED),
+    ),
+    update=extend_schema(
+        description=_("Change an assignment (not its class or kind)."),
+        responses=_assignment_responses((200, AssignmentSerializer), WRITE_REFUSED),
+    ),
+    partial_update=extend_schema(
+        description=_("Change some of an assignment's fields."),
+        responses=_assignment_responses((200, AssignmentSerializer), WRITE_REFUSED),
+    ),
+    destroy=extend_schema(description=_("Take an assignment back."), responses=_assignment_responses((204, None))),
+)
+class AssignmentViewSet(AssignmentErrorMixin, viewsets.ModelViewSet):
+    """Assignments: trainers' of their classes (``Cohort.objects.taught_by``), students' own (``for_student``)."""
+
+    schema = Schema()
+    model = Assignment
+    serializer_class = AssignmentSerializer
+    permission_classes = [IsTrainerToWrite]
+    pagination_class = Pagination
+    lookup_value_regex = r"[^/]+"
+
+    def _teaches(self):
+        return is_trainer(self.request.user)
+
+    def get_queryset(self):
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
+            return Assignment.objects.none()
+        if self._teaches():
+            queryset = Assignment.objects.of_cohorts(Cohort.objects.taught_by(user))
+        else:
+            queryset = Assignment.objects.for_student(user).open_at(timezone.now()).with_progress_of(user)
+        return (
+            queryset.select_related("quiz", "cohort")
+            .prefetch_related("targets", Prefetch("sections", queryset=Section.objects.order_by("number")))
+            .order_by("due_at", "pk")
+        )
+
+    def get_object(self):
+        try:
+            int(self.kwargs[self.lookup_field])
+        except ValueError:
+            raise NotFound() from None
+        return super().get_object()
+
+    def get_serializer_class(self):
+        if getattr(self, "swagger_fake_view", False) or self._teaches():
+            return AssignmentSerializer
+        return StudentAssignmentSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def get_serializer(self, *args, **kwargs):
+        if self._teaches():
+            kwargs["cohorts"] = Cohort.objects.taught_by(self.request.user)
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_create(self, serializer):
+        values = serializer.action_values()
+        cohort, kind = values.pop("cohort"), values.pop("kind")
+        sections, students = values.pop("sections"), values.pop("students")
+        assignment = actions.assign(
+            cohort=cohort, kind=kind, created_by=self.request.user, sections=sections, students=students, **values
+        )
+        serializer.instance = self.get_queryset().get(pk=assignment.pk)
+
+    def perform_update(self, serializer):
+        values = serializer.action_values()
+        sections, students = values.pop("sections", None), values.pop("students", None)
+        for name in ("cohort", "kind"):
+            values.pop(name, None)
+        assignment = actions.update_assignment(
+            assignment=serializer.instance, sections=sections, students=students, **values
+        )
+        serializer.instance = self.get_queryset().get(pk=assignment.pk)
+
+    def perform_destroy(self, instance):
+        actions.delete_assignment(assignment=instance)
+
+    @extend_schema(
+        operation_id="v1_assignments_extensions_create",
+        description=_("Give one student an extension (replacing any they had): Moodle's user override."),
+        request=OverrideSerializer,
+        responses=_assignment_responses((201, OverrideSerializer), WRITE_REFUSED),
+    )
+    @action(detail=True, methods=["post"], url_path="extensions")
+    def extensions(self, request, pk=None):
+        if not self._teaches():
+            raise PermissionDenied(IsTrainerToWrite.message)
+        assignment = self.get_object()
+        body = OverrideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        student = assignment.students().filter(pk=data.pop("student")).first()
+        if student is None:
+            raise actions.AssignmentError(_("This student is not set this assignment."), field="student")
+        if data.get("time_limit") is not None:
+            data["time_limit"] = datetime.timedelta(seconds=data["time_limit"])
+        override = actions.grant_override(assignment=assignment, student=student, granted_by=request.user, **data)
+        return Response(OverrideSerializer(override).data, status=status.HTTP_201_CREATED)
+
+
 def register(router):
     router.register("questions", QuestionViewSet, basename="question")
     router.register("quizzes", QuizViewSet, basename="quiz")
     router.register("attempts", AttemptViewSet, basename="attempt")
     router.register("cohorts", CohortViewSet, basename="cohort")
+    router.register("assignments", AssignmentViewSet, basename="assignment")
 
 
 # -- study: plain views under /api/v1/study/ (sahel_learn/api_urls.py includes ``urlpatterns``) -------

@@ -8,6 +8,7 @@ answer already given (or, for ordering, the items in the order the attempt shows
 (``quizzes.models.StudyCard``) is a slot too, with its own ids and no quiz.
 """
 
+import datetime
 import functools
 from zoneinfo import available_timezones
 
@@ -463,3 +464,128 @@ class StudentListForm(forms.Form):
         except NameListError as error:
             self.add_error(source, str(error))
         return cleaned
+
+
+# -- assignments --------------------------------------------------------------------------------------
+#
+# The forms read the input only; whether it makes an assignment (due after opening, a published quiz,
+# sections of the current briefing, students of the class) is ``actions.assign``'s to say.
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _minutes(cleaned):
+    return None if cleaned is None else datetime.timedelta(minutes=cleaned)
+
+
+def study_goal_decks():
+    """The decks a study goal may name, as (value, label): the whole briefing, each topic, section and country."""
+    from briefings.models import Briefing, Country, Section, SectionKind
+
+    from .models import Topic
+
+    choices = [("all", _("The whole briefing"))]
+    choices += [(f"topic:{value}", _("Topic: %(name)s") % {"name": label}) for value, label in Topic.choices]
+    sections = Section.objects.filter(briefing=Briefing.objects.current(), kind=SectionKind.BODY).order_by("number")
+    choices += [(f"section:{section.slug}", _("Section: %(name)s") % {"name": section.title}) for section in sections]
+    countries = Country.objects.published().order_by("name")
+    choices += [(f"country:{country.slug}", _("Country: %(name)s") % {"name": country.name}) for country in countries]
+    return choices
+
+
+class StudentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class AssignmentForm(forms.Form):
+    """An assignment's fields for one kind (``kind``), its students among ``cohort``'s."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    opens_at = forms.DateTimeField(
+        label=_("Opens"), required=False, widget=DateTimeLocalInput(), help_text=_("Empty: open at once.")
+    )
+    due_at = forms.DateTimeField(label=_("Due"), widget=DateTimeLocalInput())
+
+    def __init__(self, *args, kind, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        from briefings.models import Briefing, Section, SectionKind
+
+        from .models import AssignmentKind, Quiz
+
+        self.kind = kind
+        if kind == AssignmentKind.QUIZ:
+            self.fields["quiz"] = forms.ModelChoiceField(
+                label=_("Quiz"), queryset=Quiz.objects.published().order_by("title", "pk"), to_field_name="slug"
+            )
+            self.fields["attempts_allowed"] = forms.IntegerField(
+                label=_("Attempts allowed"),
+                required=False,
+                min_value=0,
+                max_value=100,
+                help_text=_("Empty: the quiz's own; 0 for unlimited."),
+            )
+            self.fields["time_limit"] = forms.IntegerField(
+                label=_("Time limit (minutes)"),
+                required=False,
+                min_value=1,
+                max_value=24 * 60,
+                help_text=_("Empty: the quiz's own."),
+            )
+        elif kind == AssignmentKind.READING:
+            self.fields["sections"] = forms.ModelMultipleChoiceField(
+                label=_("Sections to read"),
+                queryset=Section.objects.filter(briefing=Briefing.objects.current(), kind=SectionKind.BODY).order_by(
+                    "number"
+                ),
+                widget=forms.CheckboxSelectMultiple,
+            )
+        else:
+            self.fields["deck"] = forms.ChoiceField(label=_("Deck"), choices=study_goal_decks())
+            self.fields["target_recall"] = forms.IntegerField(
+                label=_("Target predicted recall (%)"),
+                min_value=1,
+                max_value=100,
+                initial=90,
+                help_text=_("The mean recall of the deck's cards the app predicts at the due date, from 1 to 100."),
+            )
+        self.fields["students"] = StudentChoiceField(
+            label=_("Students"),
+            queryset=cohort.students.order_by("first_name", "username"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("None ticked: the whole class."),
+        )
+
+    def action_values(self):
+        """The cleaned data as ``actions.assign`` takes them."""
+        from decimal import Decimal
+
+        data = dict(self.cleaned_data)
+        if "time_limit" in data:
+            data["time_limit"] = _minutes(data["time_limit"])
+        if "target_recall" in data and data["target_recall"] is not None:
+            data["target_recall"] = Decimal(data["target_recall"]) / 100
+        return data
+
+
+class OverrideForm(forms.Form):
+    """One student's extension (``actions.grant_override`` checks it makes one)."""
+
+    due_at = forms.DateTimeField(label=_("New due date"), required=False, widget=DateTimeLocalInput())
+    closes_at = forms.DateTimeField(label=_("Quiz closes for them"), required=False, widget=DateTimeLocalInput())
+    extra_attempts = forms.IntegerField(label=_("Extra attempts"), required=False, min_value=0, max_value=20)
+    time_limit = forms.IntegerField(label=_("Time limit (minutes)"), required=False, min_value=1, max_value=24 * 60)
+
+    def action_values(self):
+        data = dict(self.cleaned_data)
+        data["time_limit"] = _minutes(data["time_limit"])
+        data["extra_attempts"] = data["extra_attempts"] or 0
+        return data

@@ -988,7 +988,7 @@ class Quiz(models.Model):
         return self.status == QuizStatus.PUBLISHED
 
     def is_open(self, now):
-        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+        return QuizRules.of_quiz(self).is_open(now)
 
     def is_sequential(self):
         return self.navigation == Navigation.SEQUENTIAL
@@ -997,11 +997,8 @@ class Quiz(models.Model):
         return self.feedback_mode == FeedbackMode.IMMEDIATE
 
     def deadline_for(self, started_at):
-        """When an attempt started at ``started_at`` must end: the time limit or the closing time, the sooner."""
-        ends = [moment for moment in (self.closes_at,) if moment is not None]
-        if self.time_limit is not None:
-            ends.append(started_at + self.time_limit)
-        return min(ends) if ends else None
+        """When an attempt started at ``started_at`` must end by the quiz's own rules (``QuizRules.deadline_for``)."""
+        return QuizRules.of_quiz(self).deadline_for(started_at)
 
     def review_shows(self, moment):
         return ReviewVisibility(
@@ -1016,13 +1013,19 @@ class Quiz(models.Model):
         return getattr(self, "fixed_count", 0) + (getattr(self, "drawn_count", 0) or 0)
 
     def attempts_left(self, used):
-        """How many more attempts a student who has made ``used`` may start; None when unlimited."""
-        if not self.attempts_allowed:
-            return None
-        return max(0, self.attempts_allowed - used)
+        """How many more attempts a student who has made ``used`` may start by the quiz's own rules; None: unlimited."""
+        return QuizRules.of_quiz(self).attempts_left(used)
 
-    def standing(self, attempts, now):
-        """A student's ``QuizStanding`` on this quiz from ``attempts``, all theirs at this quiz, in number order."""
+    def rules_for(self, user):
+        """``user``'s ``QuizRules`` here: the quiz's own, or its assignment's with their extension (one query)."""
+        return QuizRules.of(self, user)
+
+    def standing(self, attempts, now, rules=None):
+        """A student's ``QuizStanding`` on this quiz from ``attempts``, all theirs at this quiz, in number order.
+
+        ``rules`` (the student's ``QuizRules``) count the attempts left; without them, the quiz's own.
+        """
+        rules = rules or QuizRules.of_quiz(self)
         attempts = list(attempts)
         for attempt in attempts:
             attempt.quiz = self
@@ -1031,7 +1034,7 @@ class Quiz(models.Model):
         grade = grade_by_method(self.grading_method, shown) if len(shown) == len(submitted) else None
         return QuizStanding(
             used=len(attempts),
-            left=self.attempts_left(len(attempts)),
+            left=rules.attempts_left(len(attempts)),
             in_progress=next((attempt for attempt in attempts if attempt.is_in_progress()), None),
             best=max(shown) if shown else None,
             grade=grade,
@@ -2650,3 +2653,16 @@ class ParameterValue(models.Model):
 # -- classes: the models are in quizzes/cohorts.py ---------------------------------------------------
 
 from .cohorts import Cohort, CohortMembership, CohortTrainer  # noqa: E402, F401
+
+# isort: split
+# -- assignments: the models are in quizzes/assignments.py ----------------------------------------------
+
+from .assignments import (  # noqa: E402, F401
+    Assignment,
+    AssignmentKind,
+    AssignmentOverride,
+    AssignmentStatus,
+    AssignmentTarget,
+    QuizRules,
+    SectionVisit,
+)

@@ -10,17 +10,22 @@ The answer key reaches a student only as the quiz's review options allow (``Atte
 The viewsets prefetch everything read here: serializers never query.
 """
 
+import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from briefings.models import ARTICLE_KINDS
+from briefings.models import ARTICLE_KINDS, Section
 from briefings.serializers import CitationSerializer
 
+from .assignments import status_counts
 from .models import (
     CERTAINTY_CHOICES,
+    AssignmentKind,
+    AssignmentStatus,
     Attempt,
     CardState,
     Cohort,
@@ -1125,3 +1130,161 @@ def rated_card_data(rated):
             "version": int(state.version),
         },
     }
+
+
+# -- assignments -----------------------------------------------------------------------------------------
+
+
+class AssignmentSerializer(serializers.Serializer):
+    """An assignment as its class's trainers see and write it (the checks are ``actions.assign``'s)."""
+
+    id = serializers.IntegerField(read_only=True)
+    cohort = serializers.PrimaryKeyRelatedField(
+        queryset=Cohort.objects.none(), help_text=_("One of your classes; it cannot be changed afterwards.")
+    )
+    kind = serializers.ChoiceField(choices=AssignmentKind.choices, help_text=_("It cannot be changed afterwards."))
+    title = serializers.CharField(max_length=200)
+    instructions = serializers.CharField(required=False, allow_blank=True, default="")
+    opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    due_at = serializers.DateTimeField()
+    quiz = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Quiz.objects.all(), required=False, allow_null=True, default=None
+    )
+    attempts_allowed = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A quiz: null for the quiz's own; 0 for unlimited."),
+    )
+    time_limit = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A quiz, in seconds: null for the quiz's own."),
+    )
+    sections = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=Section.objects.all(),
+        required=False,
+        default=list,
+        help_text=_("A reading: the slugs of the current briefing's sections."),
+    )
+    deck = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A study goal: all, topic:<topic>, section:<slug>, country:<slug>."),
+    )
+    target_recall = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A study goal: the mean predicted recall at the due date, 0 to 1."),
+    )
+    students = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=get_user_model().objects.all(),
+        required=False,
+        default=list,
+        help_text=_("The students it is set to (ids); empty: the whole class."),
+    )
+    status_counts = serializers.SerializerMethodField(help_text=_("How many students are at each status."))
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def __init__(self, *args, cohorts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cohorts is not None:
+            self.fields["cohort"].queryset = cohorts
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and hasattr(self.instance, "pk"):
+            self.fields["cohort"].read_only = True
+            self.fields["kind"].read_only = True
+
+    def to_representation(self, assignment):
+        data = super().to_representation(assignment)
+        data["time_limit"] = _seconds(assignment.time_limit)
+        data["students"] = [target.student_id for target in assignment.targets.all()]
+        return data
+
+    @extend_schema_field(
+        {"type": "object", "properties": {value: {"type": "integer"} for value in AssignmentStatus.values}}
+    )
+    def get_status_counts(self, assignment):
+        return status_counts(assignment.statuses(self.context["now"]))
+
+    def action_values(self):
+        data = dict(self.validated_data)
+        if data.get("time_limit") is not None:
+            data["time_limit"] = datetime.timedelta(seconds=data["time_limit"])
+        return data
+
+
+class StudentAssignmentSerializer(serializers.Serializer):
+    """An assignment as its student sees it: their own due date and status."""
+
+    id = serializers.IntegerField()
+    cohort = serializers.CharField(source="cohort.name")
+    kind = serializers.ChoiceField(choices=AssignmentKind.choices)
+    title = serializers.CharField()
+    instructions = serializers.CharField()
+    opens_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(source="student_due", help_text=_("Yours, with any extension."))
+    quiz = serializers.CharField(source="quiz.slug", allow_null=True, help_text=_("A quiz: its slug."))
+    sections = serializers.SerializerMethodField(help_text=_("A reading: the sections' slugs."))
+    deck = serializers.CharField()
+    target_recall = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
+    status = serializers.SerializerMethodField()
+    recall = serializers.SerializerMethodField(
+        help_text=_("A study goal: your mean predicted recall of the deck at the due date.")
+    )
+
+    def _status(self, assignment):
+        if not hasattr(assignment, "_student_status"):
+            assignment._student_status = assignment.status_of(self.context["request"].user, self.context["now"])
+        return assignment._student_status
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_sections(self, assignment):
+        return [section.slug for section in assignment.sections.all()]
+
+    @extend_schema_field(serializers.ChoiceField(choices=AssignmentStatus.choices))
+    def get_status(self, assignment):
+        return self._status(assignment).status
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_recall(self, assignment):
+        return self._status(assignment).recall
+
+
+class OverrideSerializer(serializers.Serializer):
+    """One student's extension (``actions.grant_override`` checks it)."""
+
+    student = serializers.IntegerField(help_text=_("The student's id."))
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    extra_attempts = serializers.IntegerField(min_value=0, max_value=20, required=False, default=0)
+    time_limit = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None, help_text=_("In seconds.")
+    )
+
+    def to_representation(self, override):
+        return {
+            "student": override.student_id,
+            "due_at": serializers.DateTimeField().to_representation(override.due_at) if override.due_at else None,
+            "closes_at": serializers.DateTimeField().to_representation(override.closes_at)
+            if override.closes_at
+            else None,
+            "extra_attempts": override.extra_attempts,
+            "time_limit": _seconds(override.time_limit),
+        }
+
+
+class AssignmentErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(allow_null=True)

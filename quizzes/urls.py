@@ -66,3 +66,17 @@ urlpatterns += [
     path("classes/<int:pk>/forecast/", views.cohort_forecast, name="cohort-forecast"),
     path("classes/<int:pk>/students/<int:student_pk>/", views.cohort_student_detail, name="cohort-student-detail"),
 ]
+
+# -- assignments
+urlpatterns += [
+    path("classes/<int:pk>/assignments/new/", views.assignment_create, name="assignment-create"),
+    path("assignments/", views.assignment_mine, name="assignment-mine"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit, name="assignment-edit"),
+    path("assignments/<int:pk>/delete/", views.assignment_delete, name="assignment-delete"),
+    path(
+        "assignments/<int:pk>/students/<int:student_pk>/extension/",
+        views.assignment_override,
+        name="assignment-override",
+    ),
+]

@@ -50,14 +50,17 @@ from .analysis import (
     attempts_analysed_by,
     may_analyse,
 )
+from .assignments import assigned_to, status_counts
 from .charts import activity_chart, forecast_charts, study_charts
 from .cohorts import normalize_join_code
 from .forecast import CLASS_LEECH_STUDENTS, ClassForecast, ExamDateError, class_leeches, read_exam_date
 from .forms import (
+    AssignmentForm,
     CohortForm,
     CoTrainerForm,
     FlagForm,
     JoinCodeForm,
+    OverrideForm,
     StudentListForm,
     StudyCardForm,
     StudyRatingForm,
@@ -70,6 +73,9 @@ from .models import (
     CBM_BEST_RANGE,
     STRUGGLING_LAPSES,
     AnswerShapeError,
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
     Attempt,
     AttemptState,
     Cohort,
@@ -152,7 +158,8 @@ def quiz_detail(request, slug):
     now = timezone.now()
     quiz = get_object_or_404(Quiz.objects.visible_to(request.user).with_question_counts(), slug=slug)
     attempts = list(_my_attempts(request.user, now).filter(quiz=quiz))
-    standing = quiz.standing(attempts, now)
+    rules = quiz.rules_for(request.user)
+    standing = quiz.standing(attempts, now, rules)
     past = []
     for attempt in attempts:
         if not attempt.is_in_progress():
@@ -165,10 +172,11 @@ def quiz_detail(request, slug):
         "quiz": quiz,
         "standing": standing,
         "past": past,
-        "is_open": quiz.is_open(now),
+        "rules": rules,
+        "is_open": rules.is_open(now),
         "can_start": request.user.is_authenticated
         and quiz.is_published()
-        and quiz.is_open(now)
+        and rules.is_open(now)
         and standing.in_progress is None
         and standing.left != 0,
         "review_after": quiz.review_shows(ReviewMoment.IMMEDIATELY),
@@ -997,6 +1005,7 @@ def _cohort_page(request, cohort, *, co_trainer_form=None, error=None, status=20
         "join_url": request.build_absolute_uri(cohort.join_path()),
         "co_trainer_form": co_trainer_form or CoTrainerForm(),
         "error": error,
+        **cohort_assignments(cohort, timezone.now()),
     }
     return render(request, "quizzes/cohort_detail.html", context, status=status)
 
@@ -1315,3 +1324,170 @@ def cohort_student_detail(request, pk, student_pk):
     report = StudentReport.of(student=student, now=timezone.now())
     context = {"cohort": cohort, "student": student, "report": report, "activity": activity_chart(report.activity)}
     return render(request, "quizzes/cohort_student_detail.html", context)
+
+
+# -- assignments ---------------------------------------------------------------------------------------
+#
+# The trainer's pages are the class pages' (``trainer_required``; another trainer's class or
+# assignment is a 404). The rules are ``actions.assign``/``update_assignment``/``grant_override``'s: a
+# refused value comes back as the form's error at its field, with the status 400. A student sees only
+# the assignments set to them (``Assignment.objects.for_student``), each with its link straight into
+# the quiz, the sections' cards or the study deck.
+
+
+def _taught_assignment(request, pk):
+    taught = Assignment.objects.of_cohorts(Cohort.objects.taught_by(request.user)).select_related("cohort", "quiz")
+    return get_object_or_404(taught, pk=pk)
+
+
+def _assignment_form_page(request, *, cohort, kind, form, assignment=None, error=None, status=200):
+    context = {"cohort": cohort, "kind": kind, "kinds": AssignmentKind, "form": form, "assignment": assignment}
+    context["error"] = error
+    return render(request, "quizzes/assignment_form.html", context, status=status)
+
+
+def _saved(request, form, save):
+    """Run ``save(values)``; an AssignmentError goes to the form at its field. The result, or None if refused."""
+    values = form.action_values()
+    try:
+        return save(values)
+    except actions.AssignmentError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+@never_cache
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request, pk):
+    """Set a quiz, a reading or a study goal (``?kind=``) to one of the trainer's classes."""
+    cohort = _taught_cohort(request, pk)
+    kind = request.GET.get("kind", AssignmentKind.QUIZ)
+    if kind not in AssignmentKind.values:
+        form = AssignmentForm(kind=AssignmentKind.QUIZ, cohort=cohort)
+        error = _("Choose a quiz, a reading or a study goal.")
+        return _assignment_form_page(
+            request, cohort=cohort, kind=AssignmentKind.QUIZ, form=form, error=error, status=400
+        )
+    form = AssignmentForm(request.POST or None, kind=kind, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+
+        def save(values):
+            return actions.assign(cohort=cohort, kind=kind, created_by=request.user, **values)
+
+        assignment = _saved(request, form, save)
+        if assignment is not None:
+            messages.success(request, _("“%(title)s” is assigned.") % {"title": assignment.title})
+            return redirect(assignment)
+    status = 400 if form.errors else 200
+    return _assignment_form_page(request, cohort=cohort, kind=kind, form=form, status=status)
+
+
+def _updater(assignment):
+    return lambda values: actions.update_assignment(assignment=assignment, **values)
+
+
+@never_cache
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request, pk):
+    assignment = _taught_assignment(request, pk)
+    initial = {
+        "title": assignment.title,
+        "instructions": assignment.instructions,
+        "opens_at": assignment.opens_at,
+        "due_at": assignment.due_at,
+        "quiz": assignment.quiz,
+        "attempts_allowed": assignment.attempts_allowed,
+        "time_limit": int(assignment.time_limit.total_seconds() // 60) if assignment.time_limit else None,
+        "sections": list(assignment.sections.all()),
+        "deck": assignment.deck,
+        "target_recall": int(assignment.target_recall * 100) if assignment.target_recall is not None else None,
+        "students": [target.student for target in assignment.targets.select_related("student")],
+    }
+    form = AssignmentForm(request.POST or None, initial=initial, kind=assignment.kind, cohort=assignment.cohort)
+    if request.method == "POST" and form.is_valid() and _saved(request, form, _updater(assignment)):
+        messages.success(request, _("“%(title)s” is changed.") % {"title": assignment.title})
+        return redirect(assignment)
+    status = 400 if form.errors else 200
+    return _assignment_form_page(
+        request, cohort=assignment.cohort, kind=assignment.kind, form=form, assignment=assignment, status=status
+    )
+
+
+@never_cache
+@trainer_required
+@require_POST
+def assignment_delete(request, pk):
+    assignment = _taught_assignment(request, pk)
+    cohort = assignment.cohort
+    actions.delete_assignment(assignment=assignment)
+    messages.success(request, _("“%(title)s” is no longer assigned.") % {"title": assignment.title})
+    return redirect(cohort)
+
+
+def _assignment_page(request, assignment, *, override_form=None, override_for=None, status=200):
+    now = timezone.now()
+    rows = assignment.statuses(now)
+    context = {
+        "assignment": assignment,
+        "cohort": assignment.cohort,
+        "rows": rows,
+        "counts": status_counts(rows),
+        "statuses": AssignmentStatus,
+        "kinds": AssignmentKind,
+        "sections": list(assignment.sections.order_by("number")) if assignment.kind == AssignmentKind.READING else [],
+        "deck_title": assignment.deck_value().title() if assignment.kind == AssignmentKind.STUDY_GOAL else None,
+        "override_form": override_form,
+        "override_for": override_for,
+        "now": now,
+    }
+    return render(request, "quizzes/assignment_detail.html", context, status=status)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def assignment_detail(request, pk):
+    """An assignment: each student's status (done, late, missing, not yet due), extensions, and a form for one."""
+    return _assignment_page(request, _taught_assignment(request, pk))
+
+
+@never_cache
+@trainer_required
+@require_POST
+def assignment_override(request, pk, student_pk):
+    """Give one student an extension (``grant_override``)."""
+    assignment = _taught_assignment(request, pk)
+    student = get_object_or_404(assignment.students(), pk=student_pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+
+        def save(values):
+            return actions.grant_override(assignment=assignment, student=student, granted_by=request.user, **values)
+
+        if _saved(request, form, save) is not None:
+            name = student.get_full_name() or student.get_username()
+            messages.success(request, _("%(name)s has an extension.") % {"name": name})
+            return redirect(assignment)
+    return _assignment_page(request, assignment, override_form=form, override_for=student.pk, status=400)
+
+
+def cohort_assignments(cohort, now):
+    """The class page's assignments, each with its students' counts by status (``Assignment.statuses``)."""
+    assigned = cohort.assignments.select_related("quiz").order_by("due_at", "pk")
+    rows = [{"assignment": one, "counts": status_counts(one.statuses(now))} for one in assigned]
+    return {"assignments": rows, "statuses": AssignmentStatus}
+
+
+@never_cache
+@login_required
+@require_safe
+def assignment_mine(request):
+    """The assignments set to the signed-in student: due when, their status, a link straight into each."""
+    now = timezone.now()
+    return render(
+        request,
+        "quizzes/assignment_mine.html",
+        {"rows": assigned_to(request.user, now), "statuses": AssignmentStatus, "kinds": AssignmentKind},
+    )

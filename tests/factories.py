@@ -539,3 +539,46 @@ class ResponseChoiceFactory(factory.django.DjangoModelFactory):
 
     response = factory.SubFactory(ResponseFactory)
     item = factory.SubFactory(AttemptOptionFactory, slot=factory.SelfAttribute("..response.slot"))
+
+
+# -- assignments --------------------------------------------------------------------------------------
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A quiz set to a new class, due in a week, with the quiz's own rules."""
+
+    class Meta:
+        model = quiz_models.Assignment
+
+    cohort = factory.SubFactory(CohortFactory)
+    kind = quiz_models.AssignmentKind.QUIZ
+    title = factory.Sequence(lambda n: f"Assignment {n}")
+    due_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    quiz = factory.SubFactory(QuizFactory)
+
+
+class AssignmentTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.AssignmentTarget
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    student = factory.SubFactory(UserFactory, role=STUDENTS)
+
+
+class AssignmentOverrideFactory(factory.django.DjangoModelFactory):
+    """An extension with nothing extended yet (give it a due date, attempts...)."""
+
+    class Meta:
+        model = quiz_models.AssignmentOverride
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    student = factory.SubFactory(UserFactory, role=STUDENTS)
+
+
+class SectionVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = quiz_models.SectionVisit
+
+    student = factory.SubFactory(UserFactory, role=STUDENTS)
+    section = factory.SubFactory(SectionFactory)
+    first_opened_at = factory.LazyFunction(timezone.now)

@@ -49,8 +49,9 @@ def role_home(user, now=None):
 
     A student's has ``quizzes``: the open published quizzes they may still take (``Quiz.objects.to_take_by``),
     the one in progress first, each as ``{"quiz", "attempts_left" (None: unlimited), "in_progress"}``;
-    their attempts whose time is over are closed first, as everywhere before attempts are read. And
-    ``study``: where they stand today in the whole briefing's deck (``StudyQueue``).
+    their attempts whose time is over are closed first, as everywhere before attempts are read;
+    ``study``: where they stand today in the whole briefing's deck (``StudyQueue``); ``assigned``: the
+    assignments set to them, as (assignment, status) pairs (``quizzes.assignments.assigned_to``).
     """
     from django.db.models import Count
     from django.utils import timezone
@@ -74,6 +75,9 @@ def role_home(user, now=None):
             for quiz in Quiz.objects.to_take_by(user, now)
         ]
         home["study"] = StudyQueue.of(user=user, deck=Deck(), now=now)
+        from quizzes.assignments import assigned_to
+
+        home["assigned"] = assigned_to(user, now)
     elif role == EDITORS:
         home["needs_review"] = Question.objects.needs_review().count()
     elif role == TRAINERS:

@@ -74,6 +74,7 @@ def test_api_root_lists_every_endpoint(client):
             "quizzes",
             "attempts",
             "cohorts",
+            "assignments",
         )
     }
 

@@ -68,6 +68,9 @@ QUIZ_OPERATIONS = {
     "/api/v1/cohorts/{id}/members/",
     "/api/v1/cohorts/{id}/members/{student_id}/",
     "/api/v1/cohorts/join/",
+    "/api/v1/assignments/",
+    "/api/v1/assignments/{id}/",
+    "/api/v1/assignments/{id}/extensions/",
 }
 # The study API (tests/quizzes/test_api_schema.py documents its answers).
 STUDY_OPERATIONS = {

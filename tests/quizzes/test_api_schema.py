@@ -25,6 +25,23 @@ def test_each_quiz_operation_documents_its_answers(client):
     assert codes("/api/v1/study/stats/", "get") == {"200", "401"}  # no token or session, or a bad token
 
 
+def test_each_assignment_operation_documents_its_answers(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+
+    def codes(path, method):
+        return set(paths[path][method]["responses"])
+
+    assert codes("/api/v1/assignments/", "get") == {"200", "401", "403", "404"}
+    assert codes("/api/v1/assignments/", "post") == {"201", "400", "401", "403", "404"}
+    assert codes("/api/v1/assignments/{id}/", "get") == {"200", "401", "403", "404"}
+    for method in ("put", "patch"):
+        assert codes("/api/v1/assignments/{id}/", method) == {"200", "400", "401", "403", "404"}
+    assert codes("/api/v1/assignments/{id}/", "delete") == {"204", "401", "403", "404"}
+    assert codes("/api/v1/assignments/{id}/extensions/", "post") == {"201", "400", "401", "403", "404"}
+    refused = paths["/api/v1/assignments/"]["post"]["responses"]["400"]["content"]["application/json"]["schema"]
+    assert refused == {"$ref": "#/components/schemas/AssignmentError"}
+
+
 def test_each_study_operation_documents_its_answers(client):
     paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
 

@@ -166,8 +166,8 @@ def test_the_class_page_has_a_fixed_query_count(client, django_assert_num_querie
     for _ in range(rows):
         factories.CohortTrainerFactory(cohort=cohort)
     client.force_login(trainer)
-    # Session and user, the role's groups, the class, its trainers, its students.
-    with django_assert_num_queries(6):
+    # Session and user, the role's groups, the class, its trainers, its students, its assignments (none).
+    with django_assert_num_queries(7):
         response = client.get(cohort.get_absolute_url())
     assert len(response.context["memberships"]) == rows
     assert len(response.context["trainer_links"]) == rows + 1

@@ -1137,13 +1137,14 @@ def test_the_quiz_page_has_a_fixed_query_count(client, django_assert_num_queries
     client.force_login(student)
     quiz = _quiz(slug="niger", count=1)
     _start(quiz, student)
-    # The session, the user, whether an attempt is overdue, the quiz, the student's attempts at it.
-    with django_assert_num_queries(5):
+    # The session, the user, whether an attempt is overdue, the quiz, the student's attempts at it, their
+    # rules (QuizRules: an assignment of it to them, with their extension).
+    with django_assert_num_queries(6):
         client.get("/quizzes/niger/")
     for _ in range(4):
         actions.submit_attempt(attempt=Attempt.objects.in_progress().get(), now=timezone.now())
         _start(quiz, student)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get("/quizzes/niger/").context["past"]) == 4
 
 

@@ -68,3 +68,34 @@ def test_import_briefing_imports_a_draft_unless_asked_to_publish(capsys):
     assert list(Briefing.objects.values_list("status", flat=True)) == [Status.PUBLISHED]
     out = capsys.readouterr().out
     assert "briefing: 0 created, 1 updated, 0 unchanged, 0 skipped" in out
+
+
+def test_create_demo_accounts_sets_the_demo_class_a_quiz_a_reading_and_a_study_goal_once(capsys):
+    from decimal import Decimal
+
+    from quizzes.models import Assignment
+    from tests import factories
+
+    quiz = factories.QuizFactory(title="Shipped", import_key="shipped")
+    factories.QuizFactory(title="A trainer's own")  # not shipped: not the demo's
+    one, two = factories.SectionFactory(number=1), factories.SectionFactory(number=2)
+    factories.SectionFactory(number=3)
+    call_command("create_demo_accounts")
+    call_command("create_demo_accounts")
+    rows = {row.kind: row for row in Assignment.objects.all()}
+    assert set(rows) == {"quiz", "reading", "study_goal"}
+    assert Assignment.objects.count() == 3
+    assert rows["quiz"].quiz == quiz
+    assert list(rows["reading"].sections.order_by("number")) == [one, two]
+    assert (rows["study_goal"].deck, rows["study_goal"].target_recall) == ("topic:timeline", Decimal("0.90"))
+    assert {row.cohort.name for row in rows.values()} == {"Demo class"}
+
+
+def test_create_demo_accounts_skips_the_assignments_it_cannot_make(capsys):
+    from quizzes.models import Assignment
+
+    call_command("create_demo_accounts")
+    assert list(Assignment.objects.values_list("kind", flat=True)) == ["study_goal"]
+    assert (
+        "assignment 'Quiz for next week' skipped: import the briefing and the quizzes first" in capsys.readouterr().out
+    )

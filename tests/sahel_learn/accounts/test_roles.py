@@ -42,6 +42,7 @@ def test_a_student_s_home_lists_the_open_quizzes_they_can_still_take_the_one_in_
     home = role_home(student, NOW)
 
     study = home.pop("study")
+    assert home.pop("assigned") == []  # in tests/quizzes/test_assignment_views.py
     # Every published question is a new card, none studied yet.
     assert study.new_left == Question.objects.usable().count() == 8
     assert (study.learning, study.review, study.done_today) == (0, 0, 0)
@@ -83,8 +84,9 @@ def test_a_student_s_home_takes_a_fixed_number_of_queries(django_assert_num_quer
     add_quizzes(1)
     role_home(student, NOW)  # the first visit makes the student's study settings
     # The role, whether any attempt of theirs is overdue (none), the quizzes; then today's study
-    # (settings with their steps, every count in one SELECT; no card due: learning ahead, the next due date).
-    with django_assert_num_queries(7) as one:
+    # (settings with their steps, every count in one SELECT; no card due: learning ahead, the next due date);
+    # the assignments set to them.
+    with django_assert_num_queries(8) as one:
         assert len(role_home(student, NOW)["quizzes"]) == 2
     add_quizzes(3)
     with django_assert_num_queries(len(one.captured_queries)):

@@ -70,7 +70,7 @@ def test_signup_makes_a_student_signs_them_in_and_lands_on_their_home(client):
     role_home = dict(home.context["role_home"])
     study = role_home.pop("study")
     assert (study.card, study.new_left, study.done_today, study.next_due) == (None, 0, 0, None)
-    assert role_home == {"role": STUDENTS, "label": "Student", "quizzes": []}
+    assert role_home == {"role": STUDENTS, "label": "Student", "quizzes": [], "assigned": []}
     assert [str(message) for message in home.context["messages"]] == [
         "Welcome to Sahel Learn, moussa. Your account is ready."
     ]
@@ -393,7 +393,7 @@ def test_the_students_home_links_to_the_study_material(client):
     response = client.get(reverse("briefings:home"))
     role_home = dict(response.context["role_home"])
     assert role_home.pop("study").card is None
-    assert role_home == {"role": STUDENTS, "label": "Student", "quizzes": []}
+    assert role_home == {"role": STUDENTS, "label": "Student", "quizzes": [], "assigned": []}
     assert "includes/_role_home_student.html" in [t.name for t in response.templates]
     assert f'href="{reverse("briefings:briefing-detail")}"' in response.content.decode()
     assert "Quizzes to take" not in response.content.decode()
