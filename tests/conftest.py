@@ -36,6 +36,11 @@ def _role_groups(request):
     if not wants_db:
         return
     request.getfixturevalue("db")
+    ensure_role_groups()
+
+
+def ensure_role_groups():
+    """The role groups (and their permissions) as migrate made them, made again if a flush removed them."""
     from django.contrib.auth.models import Group
 
     from sahel_learn.accounts.roles import STUDENTS

@@ -172,6 +172,9 @@ def site(django_db_setup, django_db_blocker):
     later in the same worker rely on). Each test also runs in a transaction that is rolled back.
     """
     with django_db_blocker.unblock():
+        from tests.conftest import ensure_role_groups
+
+        ensure_role_groups()  # an earlier transactional test on this worker may have flushed them
         before = connection.creation.serialize_db_to_string()
         import_briefing(article_path=settings.BRIEFING_SOURCE, pack_dir=settings.BRIEFING_PACK, publish=True)
         address = os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost")
