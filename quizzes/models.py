@@ -2081,9 +2081,13 @@ class ReviewStateQuerySet(models.QuerySet):
     def of(self, user):
         return self.filter(user=user)
 
+    def in_deck(self):
+        """Not suspended, of a question students may study (buried or not)."""
+        return self.filter(suspended=False, question__in=Question.objects.usable())
+
     def studyable(self, now):
         """Not suspended, not buried, of a question students may study."""
-        return self.filter(suspended=False, question__in=Question.objects.usable()).exclude(buried_until__gt=now)
+        return self.in_deck().exclude(buried_until__gt=now)
 
     def due(self, user, now):
         """The user's cards due at ``now``, oldest due first: one range scan of (user, due) where not suspended."""
@@ -2120,13 +2124,13 @@ class ReviewStateQuerySet(models.QuerySet):
         A study day starts at the student's hour in their zone: shift the due date back by that many
         hours, then take its date in their zone. Counted here from the due dates of the range (one
         index range scan): on SQLite, grouping by that date in SQL called two Python functions a row.
+        Cards the student will be shown count (buried ones too: they come back before they are due);
+        suspended cards and cards of questions taken out of study do not.
         """
         start, _ = study_settings.day_bounds(first)
         _, end = study_settings.day_bounds(last)
         shift, zone = datetime.timedelta(hours=study_settings.day_starts_at), study_settings.zone()
-        dues = (
-            self.of(user).filter(suspended=False, reps__gt=0, due__gte=start, due__lt=end).values_list("due", flat=True)
-        )
+        dues = self.of(user).in_deck().filter(reps__gt=0, due__gte=start, due__lt=end).values_list("due", flat=True)
         return collections.Counter((due - shift).astimezone(zone).date() for due in dues.order_by())
 
 

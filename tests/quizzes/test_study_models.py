@@ -126,6 +126,9 @@ def test_due_per_study_day_counts_by_the_students_day():
     factories.ReviewStateFactory(user=user, reps=1, due=at)
     factories.ReviewStateFactory.create_batch(2, user=user, reps=1, due=at + datetime.timedelta(hours=2))
     factories.ReviewStateFactory(user=user, reps=1, due=at + datetime.timedelta(hours=2), suspended=True)
+    withdrawn = factories.ReviewStateFactory(user=user, reps=1, due=at + datetime.timedelta(hours=2))
+    withdrawn.question.status = QuestionStatus.NEEDS_REVIEW
+    withdrawn.question.save()
     with CaptureQueriesContext(connection) as queries:
         load = ReviewState.objects.due_per_study_day(user, study_settings, day - datetime.timedelta(days=1), day)
     assert load == {day - datetime.timedelta(days=1): 1, day: 2}
