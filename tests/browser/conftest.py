@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -29,6 +30,7 @@ PROJECT_DIR = BROWSER_TESTS_DIR.parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 FAILURE_SCREENSHOTS_DIR = PROJECT_DIR / "test-results"
+SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")  # where ``save_screenshots`` writes, when set
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -265,6 +267,25 @@ class Browsing:
         expect(page.locator("#user-tools")).to_contain_text(username)
         return page
 
+    def signed_in_page(self, username, *, password=PASSWORD, next_path=None, **options):
+        """A new page signed in as ``username`` through the site's login page (``options`` as ``new_page``).
+
+        The password is the factories' unless given. With ``next_path``, the login goes on to that path
+        and the page is there on return; without it, the page is wherever the site sends that user (their
+        home; the password change after a one-time password). Either way the header says who is signed in.
+        """
+        page = self.new_page(**options)
+        path = "/accounts/login/" + (f"?{urlencode({'next': next_path})}" if next_path else "")
+        response = page.goto(path)
+        assert response is not None and response.status == 200, f"{path} did not answer 200"
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator(".site-header .account-name")).to_be_visible()
+        if next_path:
+            expect(page).to_have_url(f"{self.base_url}{next_path}")
+        return page
+
     def assert_accessible(self, page, label=""):
         """axe-core on the page as it is now: zero violations."""
         if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -284,6 +305,27 @@ class Browsing:
         page.reload()
         self.assert_accessible(page, f"({label}, dark)")
         page.emulate_media(color_scheme="light")
+
+    def assert_accessible_at_sizes(self, page, label, *, sizes=(DESKTOP, PHONE), reload=False, fits_width=True):
+        """axe-core on the page at each of ``sizes`` (1280 and 390 px), light and dark, and no sideways
+        scrolling at a phone's width; the page is left at the desktop size in the light scheme.
+
+        The page is checked as it is (an htmx swap, an opened disclosure, a sheet shown once all stay),
+        unless ``reload``: the admin fades its links' colours in, so an admin page is reloaded in each
+        scheme (see ``assert_accessible_light_and_dark``). ``fits_width=False`` for the admin's phone
+        layout, whose tables scroll sideways.
+        """
+        for viewport in sizes:
+            page.set_viewport_size(viewport)
+            if fits_width and viewport == PHONE:
+                self.assert_fits_width(page)
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                if reload:
+                    page.reload()
+                self.assert_accessible(page, f"({label}, {viewport['width']} px, {scheme})")
+        page.emulate_media(color_scheme="light")
+        page.set_viewport_size(DESKTOP)
 
     def assert_fits_width(self, page):
         """No horizontal page scrolling at the current viewport width."""
@@ -328,6 +370,25 @@ class Browsing:
 
         without_javascript = self.open(path, viewport=DESKTOP, javascript=False)
         expect(without_javascript.locator("h1")).to_have_text(title)
+
+    def save_screenshots(self, page, name, *, dark=False):
+        """With ``SCREENSHOTS_DIR`` set, the page as it is now saved there as ``<name>-desktop.png`` and
+        ``<name>-phone.png`` (with ``dark``: ``<name>-desktop-light.png``, ``-dark.png`` and the same for the
+        phone); the page is left at the desktop size in the light scheme. Without it, nothing.
+        """
+        if not SCREENSHOTS_DIR:
+            return
+        folder = Path(SCREENSHOTS_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            for scheme in ("light", "dark") if dark else ("light",):
+                page.emulate_media(color_scheme=scheme)
+                suffix = f"-{scheme}" if dark else ""
+                # caret="initial": Playwright's default hides the caret with a <style> that the page's CSP refuses.
+                page.screenshot(path=folder / f"{name}-{size}{suffix}.png", full_page=True, caret="initial")
+        page.emulate_media(color_scheme="light")
+        page.set_viewport_size(DESKTOP)
 
     def screenshot_all(self, name):
         FAILURE_SCREENSHOTS_DIR.mkdir(exist_ok=True)

@@ -7,8 +7,6 @@ from playwright.sync_api import expect
 from sahel_learn.accounts.roles import STUDENTS
 from tests.factories import PASSWORD, student
 
-from .conftest import DESKTOP, PHONE
-
 
 @pytest.fixture(scope="module")
 def amina(site, django_db_blocker):
@@ -17,15 +15,6 @@ def amina(site, django_db_blocker):
         # The roles migration creates the group; a transactional test that ran earlier may have flushed it.
         Group.objects.get_or_create(name=STUDENTS)
         return student(username="amina", email="amina@example.org")
-
-
-def _accessible_at_both_widths(browse, page, label):
-    page.set_viewport_size(DESKTOP)
-    browse.assert_accessible(page, f"({label}, 1280 px)")
-    page.set_viewport_size(PHONE)
-    browse.assert_fits_width(page)
-    browse.assert_accessible(page, f"({label}, 390 px)")
-    page.set_viewport_size(DESKTOP)
 
 
 def test_sign_in_from_the_header_and_sign_out(browse, amina):
@@ -67,7 +56,7 @@ def test_a_new_student_signs_up_lands_on_their_home_and_names_themselves(browse,
     confirmation = page.get_by_label("Password confirmation")
     expect(confirmation).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_password2_error")).to_contain_text("This password is too short.")
-    _accessible_at_both_widths(browse, page, "sign-up errors")
+    browse.assert_accessible_at_sizes(page, "sign-up errors")
 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
@@ -77,24 +66,24 @@ def test_a_new_student_signs_up_lands_on_their_home_and_names_themselves(browse,
     expect(page.locator(".site-header .account-name")).to_have_text("Signed in as ousmane")
     expect(page.get_by_role("status")).to_have_text("Welcome to Sahel Learn, ousmane. Your account is ready.")
     expect(page.locator("#role-home-title")).to_have_text("Your next steps, ousmane (Student)")
-    _accessible_at_both_widths(browse, page, "student home")
+    browse.assert_accessible_at_sizes(page, "student home")
 
     page.locator(".site-header").get_by_role("link", name="Profile").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
-    _accessible_at_both_widths(browse, page, "profile")
+    browse.assert_accessible_at_sizes(page, "profile")
     page.get_by_label("Display name").fill("Ousmane Diallo")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".site-header .account-name")).to_have_text("Signed in as Ousmane Diallo")
 
     page.get_by_role("link", name="Change your password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
-    _accessible_at_both_widths(browse, page, "password change")
+    browse.assert_accessible_at_sizes(page, "password change")
     page.get_by_label("Old password").fill(PASSWORD)
     page.get_by_label("New password", exact=True).fill("a new and long passphrase 42")
     page.get_by_label("New password confirmation").fill("a new and long passphrase 42")
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password is changed")
-    _accessible_at_both_widths(browse, page, "password changed")
+    browse.assert_accessible_at_sizes(page, "password changed")
     with django_db_blocker.unblock():
         from django.contrib.auth import get_user_model
 
@@ -132,7 +121,7 @@ def test_throttled_password_reset_page(browse, settings):
     page.get_by_label("Email").fill("someone@example.org")
     page.get_by_role("button", name="Send the link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Too many reset requests")
-    _accessible_at_both_widths(browse, page, "reset throttled")
+    browse.assert_accessible_at_sizes(page, "reset throttled")
 
 
 def test_five_wrong_passwords_pause_signing_in(browse, amina):
@@ -146,4 +135,4 @@ def test_five_wrong_passwords_pause_signing_in(browse, amina):
             expect(page.get_by_role("alert")).to_contain_text("Please enter a correct username and password.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused")
     expect(page.get_by_role("alert")).to_contain_text("signing in with it from here is paused for 15 minutes")
-    _accessible_at_both_widths(browse, page, "lockout")
+    browse.assert_accessible_at_sizes(page, "lockout")

@@ -6,8 +6,6 @@ With ``SCREENSHOTS_DIR`` set, the pages are also saved there as assignments-*.pn
 """
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -16,11 +14,6 @@ from playwright.sync_api import expect
 
 from sahel_learn.accounts.roles import STUDENTS, TRAINERS
 from tests import factories
-from tests.factories import PASSWORD
-
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 
 
 @pytest.fixture(scope="module")
@@ -39,42 +32,15 @@ def people(site, django_db_blocker):
         return {"cohort": cohort}
 
 
-def _sign_in(browse, username, **options):
-    page = browse.open("/accounts/login/", **options)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
-def _screenshot(page, name):
-    if SCREENSHOTS_DIR:
-        folder = Path(SCREENSHOTS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(viewport)
-            page.screenshot(path=folder / f"assignments-{name}-{label}.png", full_page=True, caret="initial")
-        page.set_viewport_size(DESKTOP)
-
-
-def _accessible(browse, page, label):
-    for size, viewport in (("1280 px", DESKTOP), ("390 px", PHONE)):
-        page.set_viewport_size(viewport)
-        if viewport == PHONE:
-            browse.assert_fits_width(page)
-        browse.assert_accessible_light_and_dark(page, f"{label}, {size}")
-    page.set_viewport_size(DESKTOP)
-
-
 def test_a_trainer_assigns_a_quiz_the_student_takes_it_and_the_trainer_sees_done(browse, people):
     cohort = people["cohort"]
-    teacher = _sign_in(browse, "fatou")
+    teacher = browse.signed_in_page("fatou")
     teacher.goto(f"/classes/{cohort.pk}/")
-    _accessible(browse, teacher, "class page")
+    browse.assert_accessible_at_sizes(teacher, "class page")
     teacher.get_by_role("link", name="Assign a quiz").click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Assign a quiz")
-    _accessible(browse, teacher, "assign a quiz")
-    _screenshot(teacher, "form")
+    browse.assert_accessible_at_sizes(teacher, "assign a quiz")
+    browse.save_screenshots(teacher, "assignments-form")
     teacher.get_by_label("Title").fill("Check on the AES")
     teacher.get_by_label("Quiz", exact=True).select_option(label="AES check")
     due = timezone.localtime() + datetime.timedelta(days=3)
@@ -83,19 +49,19 @@ def test_a_trainer_assigns_a_quiz_the_student_takes_it_and_the_trainer_sees_done
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Check on the AES")
     expect(teacher.locator(".status-table tbody tr")).to_have_count(1)
     expect(teacher.locator(".status-table tbody")).to_contain_text("Not yet due")
-    _accessible(browse, teacher, "assignment page")
+    browse.assert_accessible_at_sizes(teacher, "assignment page")
     teacher.get_by_text("Give an extension").click()
-    _accessible(browse, teacher, "assignment page, extension form open")
+    browse.assert_accessible_at_sizes(teacher, "assignment page, extension form open")
 
-    learner = _sign_in(browse, "awa")
+    learner = browse.signed_in_page("awa")
     assigned = learner.locator(".assigned-to-me")
     expect(assigned).to_contain_text("Check on the AES")
     expect(assigned).to_contain_text("Not yet due")
-    _accessible(browse, learner, "student home")
+    browse.assert_accessible_at_sizes(learner, "student home")
     learner.goto("/assignments/")
     expect(learner.get_by_role("heading", level=2)).to_have_text("Check on the AES")
-    _accessible(browse, learner, "assigned to me")
-    _screenshot(learner, "mine")
+    browse.assert_accessible_at_sizes(learner, "assigned to me")
+    browse.save_screenshots(learner, "assignments-mine")
     learner.get_by_role("link", name="Take the quiz “AES check”").click()
     expect(learner.locator(".quiz-rules")).to_contain_text("Assigned to you (“Check on the AES”): due")
     learner.get_by_role("button", name="Start the quiz").click()
@@ -107,7 +73,7 @@ def test_a_trainer_assigns_a_quiz_the_student_takes_it_and_the_trainer_sees_done
 
     teacher.reload()
     expect(teacher.locator(".status-table tbody")).to_contain_text("Done")
-    _screenshot(teacher, "detail")
+    browse.save_screenshots(teacher, "assignments-detail")
     teacher.goto(f"/classes/{cohort.pk}/")
     row = teacher.locator(".assignment-table tbody tr")
     expect(row).to_contain_text("Check on the AES")
@@ -116,7 +82,7 @@ def test_a_trainer_assigns_a_quiz_the_student_takes_it_and_the_trainer_sees_done
 
 @pytest.mark.parametrize("kind", ["reading", "study_goal"])
 def test_the_reading_and_study_goal_forms_are_accessible(browse, people, kind):
-    teacher = _sign_in(browse, "fatou")
+    teacher = browse.signed_in_page("fatou")
     teacher.goto(f"/classes/{people['cohort'].pk}/assignments/new/?kind={kind}")
     heading = {"reading": "Assign a reading", "study_goal": "Set a study goal"}[kind]
     expect(teacher.get_by_role("heading", level=1)).to_have_text(heading)
@@ -124,5 +90,5 @@ def test_the_reading_and_study_goal_forms_are_accessible(browse, people, kind):
         expect(teacher.locator(".choice-fieldset").first.get_by_role("checkbox")).not_to_have_count(0)
     else:
         expect(teacher.get_by_label("Deck")).to_contain_text("Topic: Timeline")
-    _accessible(browse, teacher, f"assign: {kind}")
-    _screenshot(teacher, f"form-{kind}")
+    browse.assert_accessible_at_sizes(teacher, f"assign: {kind}")
+    browse.save_screenshots(teacher, f"assignments-form-{kind}")

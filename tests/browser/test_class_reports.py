@@ -6,9 +6,7 @@ directly, due before and after the exam), two of them struggling with one card (
 """
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,11 +15,7 @@ from playwright.sync_api import expect
 from briefings.models import Briefing, Section
 from quizzes.models import CardState, StudyRating, Topic
 from tests import factories
-from tests.factories import PASSWORD
 
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 DAY = datetime.timedelta(days=1)
 
 
@@ -72,36 +66,9 @@ def a_class(site, django_db_blocker):
         return {"cohort": cohort, "students": students}
 
 
-def _sign_in(page, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill("coach")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
-
-
-def _accessible(browse, page, label):
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        if size == "phone":
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-            if SCREENSHOTS_DIR:
-                folder = Path(SCREENSHOTS_DIR)
-                folder.mkdir(parents=True, exist_ok=True)
-                page.screenshot(
-                    path=folder / f"class-reports-{label}-{size}-{scheme}.png", full_page=True, caret="initial"
-                )
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(DESKTOP)
-
-
 def test_a_trainer_reads_the_forecast_picks_a_date_and_opens_a_student(browse, a_class):
     cohort = a_class["cohort"]
-    page = browse.new_page()
-    _sign_in(page, f"/classes/{cohort.pk}/")
+    page = browse.signed_in_page("coach", next_path=f"/classes/{cohort.pk}/")
     page.get_by_role("link", name="Forecast").click()
 
     expect(page.locator("h1")).to_have_text("Forecast: Form 3B")
@@ -111,7 +78,8 @@ def test_a_trainer_reads_the_forecast_picks_a_date_and_opens_a_student(browse, a
     expect(page.get_by_role("region", name="Cards many students keep failing").locator("tbody tr")).to_have_count(1)
     page.get_by_text("The numbers: Predicted recall by section").click()
     expect(page.get_by_role("region", name="Predicted recall by section").locator("tbody tr")).to_have_count(3)
-    _accessible(browse, page, "forecast")
+    browse.assert_accessible_at_sizes(page, "forecast")
+    browse.save_screenshots(page, "class-reports-forecast", dark=True)
 
     later = (timezone.localdate() + 30 * DAY).isoformat()
     page.get_by_label("Exam date").fill(later)
@@ -122,16 +90,17 @@ def test_a_trainer_reads_the_forecast_picks_a_date_and_opens_a_student(browse, a
     page.get_by_role("link", name="Awa Keita").click()
     expect(page.locator("h1")).to_have_text("Awa Keita")
     expect(page.get_by_role("img", name=re.compile("^Reviews per study day"))).to_be_visible()
-    _accessible(browse, page, "student")
+    browse.assert_accessible_at_sizes(page, "student")
+    browse.save_screenshots(page, "class-reports-student", dark=True)
 
 
 def test_a_past_date_is_refused_with_a_message(browse, a_class):
     cohort = a_class["cohort"]
-    page = browse.new_page()
-    _sign_in(page, f"/classes/{cohort.pk}/")
+    page = browse.signed_in_page("coach", next_path=f"/classes/{cohort.pk}/")
     path = f"/classes/{cohort.pk}/forecast/?date=2020-01-01"
     browse.expect_error(path, 400)
     response = page.goto(path)
     assert response.status == 400
     expect(page.get_by_role("alert")).to_have_text("The exam date is in the past: choose today or a later day.")
-    _accessible(browse, page, "forecast-refused")
+    browse.assert_accessible_at_sizes(page, "forecast-refused")
+    browse.save_screenshots(page, "class-reports-forecast-refused", dark=True)

@@ -5,20 +5,17 @@ with a one-time password. axe-core on every class page at 1280 and 390 px, light
 With ``SCREENSHOTS_DIR`` set, the pages are also saved there as classes-*.png.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from sahel_learn.accounts.roles import STUDENTS, TRAINERS
-from tests.factories import PASSWORD, student, trainer
+from tests.factories import student, trainer
 
-from .conftest import DESKTOP, PHONE
+from .conftest import PHONE
 
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 NEW_PASSWORD = "a new and long passphrase 42"
 
 
@@ -34,52 +31,11 @@ def people(site, django_db_blocker):
         }
 
 
-def _sign_in(browse, username, password=PASSWORD, **options):
-    page = browse.open("/accounts/login/", **options)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
-def _screenshot(page, name):
-    if SCREENSHOTS_DIR:
-        folder = Path(SCREENSHOTS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(viewport)
-            page.screenshot(path=folder / f"classes-{name}-{label}.png", full_page=True, caret="initial")
-        page.set_viewport_size(DESKTOP)
-
-
-def _accessible(browse, page, label):
-    """No axe-core violation at 1280 and at 390 px, light and dark; no sideways scrolling on the phone."""
-    for size, viewport in (("1280 px", DESKTOP), ("390 px", PHONE)):
-        page.set_viewport_size(viewport)
-        if viewport == PHONE:
-            browse.assert_fits_width(page)
-        browse.assert_accessible_light_and_dark(page, f"{label}, {size}")
-    page.set_viewport_size(DESKTOP)
-
-
-def _accessible_as_it_is(browse, page, label):
-    """The same checks without reloading the page (the password sheet shows its passwords only once)."""
-    for size, viewport in (("1280 px", DESKTOP), ("390 px", PHONE)):
-        page.set_viewport_size(viewport)
-        if viewport == PHONE:
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(DESKTOP)
-
-
 def test_a_trainer_creates_a_class_a_student_joins_with_its_code_and_the_trainer_sees_them(browse, people):
-    teacher = _sign_in(browse, "fatou")
+    teacher = browse.signed_in_page("fatou")
     teacher.locator(".role-home").get_by_role("link", name="Create a class").click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Create a class")
-    _accessible(browse, teacher, "create a class")
+    browse.assert_accessible_at_sizes(teacher, "create a class")
     teacher.get_by_label("Name").fill("Form 3B")
     teacher.get_by_label("Term").fill("2026-27")
     teacher.get_by_role("button", name="Create the class").click()
@@ -93,40 +49,40 @@ def test_a_trainer_creates_a_class_a_student_joins_with_its_code_and_the_trainer
     expect(teacher.locator("[data-copy-status]")).to_have_text(f"Copied: {code}")
     assert teacher.evaluate("() => navigator.clipboard.readText()") == code
     expect(teacher.get_by_role("heading", name="0 students")).to_be_visible()
-    _accessible(browse, teacher, "a new class")
+    browse.assert_accessible_at_sizes(teacher, "a new class")
 
-    learner = _sign_in(browse, "awa", viewport=PHONE, phone=True)
+    learner = browse.signed_in_page("awa", viewport=PHONE, phone=True)
     learner.locator(".role-home").get_by_role("link", name="Join a class with a code").click()
-    _accessible(browse, learner, "join a class")
+    browse.assert_accessible_at_sizes(learner, "join a class")
     learner.get_by_label("Class code").fill(code.lower())
     learner.get_by_role("button", name="Join").click()
     expect(learner.get_by_role("heading", level=1)).to_have_text("My classes")
     expect(learner.locator(".messages")).to_have_text("You have joined the class “Form 3B”.")
     expect(learner.get_by_role("heading", level=2, name="Form 3B")).to_be_visible()
     expect(learner.locator(".cohort-card")).to_contain_text("Trainers: Fatou Sow")
-    _accessible(browse, learner, "my classes")
-    _screenshot(learner, "mine")
+    browse.assert_accessible_at_sizes(learner, "my classes")
+    browse.save_screenshots(learner, "classes-mine")
 
     teacher.reload()
     expect(teacher.get_by_role("heading", name="1 student")).to_be_visible()
     expect(teacher.locator(".member-table tbody tr")).to_have_count(1)
     expect(teacher.locator(".member-table tbody tr").first).to_contain_text("Awa Keita")
-    _accessible(browse, teacher, "a class with a student")
-    _screenshot(teacher, "detail")
+    browse.assert_accessible_at_sizes(teacher, "a class with a student")
+    browse.save_screenshots(teacher, "classes-detail")
 
     teacher.goto("/classes/")
     expect(teacher.locator(".cohort-table tbody tr")).to_contain_text(["Form 3B 2026-27 1 " + code + " Open"])
-    _accessible(browse, teacher, "your classes")
-    _screenshot(teacher, "list")
+    browse.assert_accessible_at_sizes(teacher, "your classes")
+    browse.save_screenshots(teacher, "classes-list")
 
 
 def test_students_without_e_mail_get_a_printable_sheet_and_choose_a_password_at_first_sign_in(browse, people):
-    teacher = _sign_in(browse, "fatou")
+    teacher = browse.signed_in_page("fatou")
     teacher.goto("/classes/new/")
     teacher.get_by_label("Name").fill("Evening class")
     teacher.get_by_role("button", name="Create the class").click()
     teacher.get_by_role("link", name="Add students without e-mail").click()
-    _accessible(browse, teacher, "add students")
+    browse.assert_accessible_at_sizes(teacher, "add students")
     teacher.get_by_label("Names, one per line").fill("Aïssata Traoré\nIssa Maïga")
     teacher.get_by_role("button", name="Make the accounts").click()
 
@@ -137,19 +93,19 @@ def test_students_without_e_mail_get_a_printable_sheet_and_choose_a_password_at_
     username = rows.first.locator("td").nth(0).inner_text()
     password = rows.first.locator("td").nth(1).inner_text()
     assert (username, len(password)) == ("aissata.traore", 11)
-    _accessible_as_it_is(browse, teacher, "password sheet")
-    _screenshot(teacher, "sheet")
+    browse.assert_accessible_at_sizes(teacher, "password sheet")
+    browse.save_screenshots(teacher, "classes-sheet")
     teacher.emulate_media(media="print")
     expect(teacher.locator(".site-header")).to_be_hidden()
     expect(teacher.locator(".no-print").first).to_be_hidden()
     expect(rows.first).to_be_visible()
-    _screenshot(teacher, "sheet-print")
+    browse.save_screenshots(teacher, "classes-sheet-print")
     teacher.emulate_media(media="screen")
     teacher.reload()
     expect(teacher.locator("main")).to_contain_text("The passwords were shown once and are not kept.")
     expect(teacher.locator(".sheet-table")).to_have_count(0)
 
-    newcomer = _sign_in(browse, username, password, viewport=PHONE, phone=True)
+    newcomer = browse.signed_in_page(username, password=password, viewport=PHONE, phone=True)
     expect(newcomer.get_by_role("heading", level=1)).to_have_text("Change your password")
     expect(newcomer.locator("main .alert")).to_contain_text("Your trainer made your password for you.")
     newcomer.goto("/")
@@ -163,7 +119,7 @@ def test_students_without_e_mail_get_a_printable_sheet_and_choose_a_password_at_
 
 
 def test_without_javascript_the_code_and_link_are_there_to_copy_by_hand(browse, people):
-    teacher = _sign_in(browse, "fatou", javascript=False)
+    teacher = browse.signed_in_page("fatou", javascript=False)
     teacher.goto("/classes/new/")
     teacher.get_by_label("Name").fill("No script")
     teacher.get_by_role("button", name="Create the class").click()

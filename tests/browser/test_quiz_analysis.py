@@ -4,19 +4,15 @@ question bank's analysis flags in the admin: axe-core at 1280 and 390 px, light 
 With ``SCREENSHOTS_DIR`` set, the pages are also saved there as analysis-*.png.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, cohort_of, editor, trainer
+from tests.factories import cohort_of, editor, trainer
 from tests.quizzes.analysis_helpers import worked_example
 
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
+from .conftest import DESKTOP
 
 
 @pytest.fixture(scope="module")
@@ -31,40 +27,15 @@ def example(site, django_db_blocker):
         return {"slug": made["quiz"].slug, "q2": made["questions"][1].pk}
 
 
-def _sign_in(page, username, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
-
-
-def _accessible(browse, page, label, *, sizes=(("desktop", DESKTOP), ("phone", PHONE))):
-    for size, viewport in sizes:
-        page.set_viewport_size(viewport)
-        if size == "phone" and not label.startswith("admin"):
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            page.reload()
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-            if SCREENSHOTS_DIR:
-                folder = Path(SCREENSHOTS_DIR)
-                folder.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=folder / f"analysis-{label}-{size}-{scheme}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
-    page.emulate_media(color_scheme="light")
-
-
 def test_a_trainer_reads_and_sorts_the_analysis(browse, example):
     path = f"/quizzes/{example['slug']}/analysis/"
-    page = browse.new_page()
-    _sign_in(page, "tessa", path)
+    page = browse.signed_in_page("tessa", next_path=path)
     expect(page.locator("h1")).to_contain_text("Item analysis")
     expect(page.locator(".analysis-questions tbody tr")).to_have_count(3)
     expect(page.locator(".analysis-summary")).to_contain_text("15 %")  # Cronbach's alpha, worked by hand
     expect(page.locator(".analysis-bar")).to_have_count(9)
-    _accessible(browse, page, "page")
+    browse.assert_accessible_at_sizes(page, "page")
+    browse.save_screenshots(page, "analysis-page", dark=True)
     page.get_by_role("link", name="Discrimination index").click()
     expect(page).to_have_url(re.compile(r"\?sort=discrimination_index$"))
     expect(page.locator(".analysis-questions tbody tr").first).to_contain_text("Q2")
@@ -77,8 +48,7 @@ def test_a_trainer_reads_and_sorts_the_analysis(browse, example):
 
 def test_the_page_works_without_javascript(browse, example):
     path = f"/quizzes/{example['slug']}/analysis/"
-    page = browse.new_page(javascript=False)
-    _sign_in(page, "tessa", path)
+    page = browse.signed_in_page("tessa", next_path=path, javascript=False)
     page.get_by_role("link", name="Facility").click()
     expect(page).to_have_url(re.compile(r"\?sort=facility$"))
     expect(page.locator(".analysis-questions tbody tr").first).to_contain_text("Q3")
@@ -89,9 +59,11 @@ def test_editors_see_the_flags_in_the_admin(browse, example):
     assert page.goto("/admin/quizzes/question/?item_flag=negative").status == 200
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     expect(page.locator("#result_list")).to_contain_text("Negative discrimination")
-    _accessible(browse, page, "admin-list")
+    browse.assert_accessible_at_sizes(page, "admin list", reload=True, fits_width=False)
+    browse.save_screenshots(page, "analysis-admin-list", dark=True)
     assert page.goto(f"/admin/quizzes/question/{example['q2']}/change/").status == 200
     expect(page.locator(".item-statistics")).to_contain_text("-42.86 %")
     # At desktop width only, as tests/browser/test_question_admin.py: at 390 px Django's tabular inlines
     # (the review flags' table, not the statistics) scroll sideways without a focusable element.
-    _accessible(browse, page, "admin-change", sizes=(("desktop", DESKTOP),))
+    browse.assert_accessible_at_sizes(page, "admin change form", sizes=(DESKTOP,), reload=True)
+    browse.save_screenshots(page, "analysis-admin-change", dark=True)

@@ -6,9 +6,7 @@ the quizzes are made here. With ``SCREENSHOTS_DIR`` set, the pages are also save
 """
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,12 +15,9 @@ from playwright.sync_api import expect
 
 from quizzes.models import Attempt, FeedbackMode, Navigation, QuestionType, Quiz, QuizRule
 from sahel_learn.accounts.roles import STUDENTS
-from tests.factories import PASSWORD, QuizFactory, QuizRuleFactory, student
+from tests.factories import QuizFactory, QuizRuleFactory, student
 from tests.quizzes.attempt_helpers import right_answer, slots_of
 
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 TYPES = [
     QuestionType.SINGLE,
     QuestionType.STATEMENT_KIND,
@@ -71,38 +66,6 @@ def quizzes(site, django_db_blocker):
         return {"tour": tour, "sure": sure, "in_order": in_order, **users}
 
 
-def _screenshot(page, name):
-    if SCREENSHOTS_DIR:
-        folder = Path(SCREENSHOTS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        # caret="initial": Playwright's default hides the caret with a <style> that the page's CSP refuses.
-        page.screenshot(path=folder / f"quiz-{name}-desktop.png", full_page=True, caret="initial")
-        page.set_viewport_size(PHONE)
-        page.screenshot(path=folder / f"quiz-{name}-phone.png", full_page=True, caret="initial")
-        page.set_viewport_size(DESKTOP)
-
-
-def _sign_in(page, username, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
-
-
-def _accessible(browse, page, label):
-    """axe-core at 1280 and 390 px, light and dark; no sideways scrolling on the phone."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        if size == "phone":
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(DESKTOP)
-
-
 def _tab_to(page, locator, limit=80):
     """Press Tab until ``locator`` has the focus (the way a keyboard user gets there)."""
     for _ in range(limit):
@@ -149,15 +112,14 @@ def test_the_quiz_pages_for_anybody(browse, quizzes):
     expect(
         page.get_by_role("link", name=re.compile(r"^Sign in to take it\W+A tour of the Sahel briefing$"))
     ).to_be_visible()
-    _screenshot(page, "list-anonymous")
+    browse.save_screenshots(page, "quiz-list-anonymous")
     page = browse.open("/help/scoring/")
-    _screenshot(page, "scoring-help")
+    browse.save_screenshots(page, "quiz-scoring-help")
 
 
 def test_a_student_takes_a_quiz_to_the_end_with_the_keyboard(browse, quizzes):
-    page = browse.new_page()
-    _sign_in(page, "keyboard", "/quizzes/")
-    _accessible(browse, page, "list, signed in")
+    page = browse.signed_in_page("keyboard", next_path="/quizzes/")
+    browse.assert_accessible_at_sizes(page, "list, signed in")
 
     link = page.get_by_role("link", name=re.compile(r"^Rules and start\W+A tour of the Sahel briefing$"))
     _tab_to(page, link)
@@ -165,8 +127,8 @@ def test_a_student_takes_a_quiz_to_the_end_with_the_keyboard(browse, quizzes):
     expect(page.get_by_role("heading", level=1)).to_have_text("A tour of the Sahel briefing")
     expect(page.locator(".quiz-rules")).to_contain_text("You may take this quiz 3 times.")
     expect(page.locator(".quiz-rules")).to_contain_text("20 minutes from when you start")
-    _accessible(browse, page, "quiz page")
-    _screenshot(page, "detail")
+    browse.assert_accessible_at_sizes(page, "quiz page")
+    browse.save_screenshots(page, "quiz-detail")
 
     _tab_to(page, page.get_by_role("button", name="Start the quiz"))
     page.keyboard.press("Enter")
@@ -179,8 +141,8 @@ def test_a_student_takes_a_quiz_to_the_end_with_the_keyboard(browse, quizzes):
     for slot in slots:
         expect(page.locator("#progress-label")).to_contain_text(f"Question {slot.position} of 8")
         expect(page.locator("#question-title")).to_have_text(slot.question.prompt)
-        _accessible(browse, page, f"question {slot.position}, {slot.question.qtype}")
-        _screenshot(page, f"question-{slot.question.qtype}")
+        browse.assert_accessible_at_sizes(page, f"question {slot.position}, {slot.question.qtype}")
+        browse.save_screenshots(page, f"quiz-question-{slot.question.qtype}")
         _answer_with_the_keyboard(page, slot)
         if slot.position < len(slots):
             expect(page.locator("#progress-label")).to_contain_text(f"{slot.position} answered")
@@ -188,8 +150,8 @@ def test_a_student_takes_a_quiz_to_the_end_with_the_keyboard(browse, quizzes):
 
     expect(page).to_have_url(f"{browse.base_url}/attempts/{attempt.pk}/summary/")
     expect(page.locator(".summary-counts")).to_contain_text("Answered8")
-    _accessible(browse, page, "summary")
-    _screenshot(page, "summary")
+    browse.assert_accessible_at_sizes(page, "summary")
+    browse.save_screenshots(page, "quiz-summary")
 
     _tab_to(page, page.get_by_role("button", name="Submit my attempt"))
     page.keyboard.press("Enter")
@@ -199,13 +161,12 @@ def test_a_student_takes_a_quiz_to_the_end_with_the_keyboard(browse, quizzes):
     expect(page.locator(".pass-line")).to_contain_text("Passed")
     expect(page.locator(".review-item .outcome")).to_have_count(8)
     expect(page.locator(".review-item .outcome", has_text="Right")).to_have_count(8)
-    _accessible(browse, page, "review")
-    _screenshot(page, "review")
+    browse.assert_accessible_at_sizes(page, "review")
+    browse.save_screenshots(page, "quiz-review")
 
 
 def test_immediate_feedback_with_certainty_then_the_calibration(browse, quizzes):
-    page = browse.new_page()
-    _sign_in(page, "certain", "/quizzes/how-sure/")
+    page = browse.signed_in_page("certain", next_path="/quizzes/how-sure/")
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.locator("#progress-label")).to_contain_text("Question 1 of 3")
     attempt = Attempt.objects.get(user=quizzes["certain"])
@@ -221,8 +182,8 @@ def test_immediate_feedback_with_certainty_then_the_calibration(browse, quizzes)
         expect(page.locator(".result .outcome")).to_contain_text("Wrong" if wrong else "Right")
         expect(page.locator(".closed-note")).to_be_visible()
         if slot.position == 2:
-            _accessible(browse, page, "immediate feedback")
-            _screenshot(page, "immediate-feedback")
+            browse.assert_accessible_at_sizes(page, "immediate feedback")
+            browse.save_screenshots(page, "quiz-immediate-feedback")
         if slot.position < len(slots):
             page.get_by_role("link", name=f"Next Question {slot.position + 1}").click()
 
@@ -233,20 +194,19 @@ def test_immediate_feedback_with_certainty_then_the_calibration(browse, quizzes)
     page.get_by_role("button", name="Submit my attempt").click()
     expect(page.locator(".calibration")).to_contain_text("How sure were you?")
     expect(page.locator(".calibration dd").first).to_have_text("66.67 %")
-    _accessible(browse, page, "review with calibration")
-    _screenshot(page, "review-calibration")
+    browse.assert_accessible_at_sizes(page, "review with calibration")
+    browse.save_screenshots(page, "quiz-review-calibration")
 
     browse.expect_error(f"/attempts/{attempt.pk}/submit/", 409)
     stale.get_by_role("button", name="Submit my attempt").click()
     expect(stale.get_by_role("alert")).to_contain_text("This attempt has been submitted already.")
     expect(stale.get_by_role("link", name="See the review")).to_be_visible()
-    _accessible(browse, stale, "refused")
-    _screenshot(stale, "refused")
+    browse.assert_accessible_at_sizes(stale, "refused")
+    browse.save_screenshots(stale, "quiz-refused")
 
 
 def test_answering_a_question_without_javascript(browse, quizzes):
-    page = browse.new_page(javascript=False)
-    _sign_in(page, "nojs", "/quizzes/sahel-tour/")
+    page = browse.signed_in_page("nojs", next_path="/quizzes/sahel-tour/", javascript=False)
     page.get_by_role("button", name="Start the quiz").click()
     attempt = Attempt.objects.get(user=quizzes["nojs"])
     slot = slots_of(attempt)[0]
@@ -274,13 +234,12 @@ def test_answering_a_question_without_javascript(browse, quizzes):
 
 
 def test_a_sequential_quiz_moves_on_with_no_going_back(browse, quizzes):
-    page = browse.new_page()
-    _sign_in(page, "sequential", "/quizzes/in-order/")
+    page = browse.signed_in_page("sequential", next_path="/quizzes/in-order/")
     page.get_by_role("button", name="Start the quiz").click()
     attempt = Attempt.objects.get(user=quizzes["sequential"])
     expect(page.locator("#progress-label")).to_contain_text("Question 1 of 2")
     expect(page.get_by_role("link", name=re.compile("^Previous"))).to_have_count(0)
-    _accessible(browse, page, "sequential question")
+    browse.assert_accessible_at_sizes(page, "sequential question")
 
     page.get_by_role("button", name="Next, no going back Question 2").click()
     expect(page.locator("#progress-label")).to_contain_text("Question 2 of 2")
@@ -289,8 +248,7 @@ def test_a_sequential_quiz_moves_on_with_no_going_back(browse, quizzes):
 
 
 def test_flagging_keeps_an_answer_picked_but_not_saved(browse, quizzes):
-    page = browse.new_page()
-    _sign_in(page, "flagger", "/quizzes/how-sure/")
+    page = browse.signed_in_page("flagger", next_path="/quizzes/how-sure/")
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.locator("#progress-label")).to_contain_text("Question 1 of 3")
     option = page.locator("[data-number-keys] input[type=radio]").first

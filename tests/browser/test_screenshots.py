@@ -5,7 +5,6 @@ only) and a phone size (390 × 844), in the light colour scheme, named like home
 """
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -16,12 +15,10 @@ from playwright.sync_api import expect
 
 from quizzes.actions import import_quizzes, publish_reviewed_questions, record_review, save_response
 from quizzes.models import Attempt, Question, ReviewLog, ReviewState, StudyRating
-from tests.factories import PASSWORD, cohort_of, editor, student, trainer
+from tests.factories import cohort_of, editor, student, trainer
 from tests.quizzes.attempt_helpers import right_answer, slots_of
 
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
+from .conftest import DESKTOP, PHONE, SCREENSHOTS_DIR
 
 PAGES = {
     "home": "/",
@@ -85,14 +82,6 @@ def shipped_quizzes(site, django_db_blocker):
         }
 
 
-def _sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
-
-
 def _study_history(user):
     """Three weeks of study of the first 40 cards, once (the stats page's screenshot needs a history)."""
     if ReviewLog.objects.filter(user=user).count() > 5:
@@ -129,8 +118,7 @@ def test_readme_screenshots_of_each_role(browse, shipped_quizzes, django_db_bloc
     folder = Path(SCREENSHOTS_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     for size, options in {"desktop": {"viewport": DESKTOP}, "phone": {"viewport": PHONE, "phone": True}}.items():
-        page = browse.new_page(**options)
-        _sign_in(page, "sadia")
+        page = browse.signed_in_page("sadia", **options)
         page.goto("/")
         _shoot(page, folder, f"student-home-{size}")
         page.goto("/quizzes/")
@@ -161,8 +149,7 @@ def test_readme_screenshots_of_each_role(browse, shipped_quizzes, django_db_bloc
         _shoot(page, folder, f"study-stats-{size}")
     with django_db_blocker.unblock():
         cohort_of(shipped_quizzes["trainer"], students=[shipped_quizzes["student"]], name="Sahel politics, spring term")
-    page = browse.new_page(viewport=DESKTOP)
-    _sign_in(page, "tomas")
+    page = browse.signed_in_page("tomas", viewport=DESKTOP)
     page.goto("/")
     _shoot(page, folder, "trainer-home-desktop")
     page.get_by_role("link", name="Sahel politics, spring term").first.click()

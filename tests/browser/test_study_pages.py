@@ -6,9 +6,7 @@ The cards are the real questions (``import_questions`` publishes the reviewed ba
 With ``SCREENSHOTS_DIR`` set, the pages are also saved there as study-*.png.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,11 +15,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import ReviewLog, ReviewState, StudySettings
 from sahel_learn.accounts.roles import STUDENTS
-from tests.factories import PASSWORD, student
-
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
+from tests.factories import student
 
 
 @pytest.fixture(scope="module")
@@ -38,47 +32,21 @@ def students(site, django_db_blocker):
         return made
 
 
-def _sign_in(page, username, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
-
-
-def _accessible(browse, page, label):
-    """axe-core at 1280 and 390 px, light and dark, as the page is now (no reload: a swapped state stays)."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        if size == "phone":
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-        if SCREENSHOTS_DIR:
-            folder = Path(SCREENSHOTS_DIR)
-            folder.mkdir(parents=True, exist_ok=True)
-            page.emulate_media(color_scheme="light")
-            page.screenshot(path=folder / f"study-{label}-{size}.png", full_page=True, caret="initial")
-    page.set_viewport_size(DESKTOP)
-    page.emulate_media(color_scheme="light")
-
-
 def _prompt(page):
     return page.locator("#question-title").inner_text()
 
 
 def test_a_whole_session_with_the_keyboard_only(browse, students):
     user = students["keys"]
-    page = browse.new_page()
-    _sign_in(page, "keys", "/briefing/")
+    page = browse.signed_in_page("keys", next_path="/briefing/")
     study = page.get_by_role("link", name=re.compile(r"^Study this section")).first
     href = study.get_attribute("href")
     assert href.startswith("/study/session/?deck=section:")
     study.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#question-title")).to_be_visible()
-    _accessible(browse, page, "question")
+    browse.assert_accessible_at_sizes(page, "question")
+    browse.save_screenshots(page, "study-question")
     first = _prompt(page)
     expect(page.locator(".study-counts .count-new .count")).to_have_text("3")
 
@@ -86,7 +54,8 @@ def test_a_whole_session_with_the_keyboard_only(browse, students):
     expect(page.locator("[data-study-rating]")).to_be_visible()
     expect(page.locator("[data-study-suggested]")).to_be_focused()
     expect(page.locator("[data-study-suggested]")).to_contain_text("Good")
-    _accessible(browse, page, "answer")
+    browse.assert_accessible_at_sizes(page, "answer")
+    browse.save_screenshots(page, "study-answer")
     page.keyboard.press("3")  # Good
     expect(page.locator("#question-title")).not_to_have_text(first)
     second = _prompt(page)
@@ -125,13 +94,13 @@ def test_a_whole_session_with_the_keyboard_only(browse, students):
     expect(page.locator("#study-empty-title")).to_have_text("You have reached today’s limit")
     assert ReviewLog.objects.filter(user=user).count() == 4
     assert ReviewLog.objects.filter(user=user, before_reps=0).count() == 3
-    _accessible(browse, page, "done")
+    browse.assert_accessible_at_sizes(page, "done")
+    browse.save_screenshots(page, "study-done")
 
 
 def test_answering_first_and_rating_without_javascript(browse, students):
     user = students["nojs"]
-    page = browse.new_page(javascript=False)
-    _sign_in(page, "nojs", "/study/")
+    page = browse.signed_in_page("nojs", next_path="/study/", javascript=False)
     page.get_by_role("link", name="Study the whole briefing").click()
     expect(page).to_have_url(re.compile(r"/study/session/\?deck=all$"))
     first = _prompt(page)

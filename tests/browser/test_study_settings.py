@@ -3,9 +3,7 @@ at its field, corrected and saved; "Optimize my parameters" disabled, with the r
 reviews. With ``SCREENSHOTS_DIR`` set, the pages are also saved there as study-settings-*.png.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,12 +12,9 @@ from playwright.sync_api import expect
 from quizzes.actions import MIN_REVIEWS_TO_OPTIMIZE
 from quizzes.models import StepKind, StudySettings
 from sahel_learn.accounts.roles import STUDENTS
-from tests.factories import PASSWORD, student
+from tests.factories import student
 from tests.quizzes.study_helpers import review_history
 
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
 URL = "/study/settings/"
 
 
@@ -32,48 +27,15 @@ def students(site, django_db_blocker):
         return users
 
 
-def _sign_in(page, username, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
-
-
-def _screenshot(page, name):
-    if SCREENSHOTS_DIR:
-        folder = Path(SCREENSHOTS_DIR)
-        folder.mkdir(parents=True, exist_ok=True)
-        # caret="initial": Playwright's default hides the caret with a <style> that the page's CSP refuses.
-        page.screenshot(path=folder / f"study-settings-{name}-desktop.png", full_page=True, caret="initial")
-        page.set_viewport_size(PHONE)
-        page.screenshot(path=folder / f"study-settings-{name}-phone.png", full_page=True, caret="initial")
-        page.set_viewport_size(DESKTOP)
-
-
-def _accessible(browse, page, label):
-    """axe-core at 1280 and 390 px, light and dark; no sideways scrolling on the phone."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        if size == "phone":
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(DESKTOP)
-
-
 def test_a_student_corrects_a_mistake_and_saves_their_settings(browse, students):
-    page = browse.new_page()
-    _sign_in(page, "settler", URL)
+    page = browse.signed_in_page("settler", next_path=URL)
     expect(page.get_by_role("heading", level=1)).to_have_text("Study settings")
     expect(page.locator("#workload-note")).to_have_text("At 0.90, your setting: about as many reviews as at 0.90.")
     expect(page.get_by_label("Learning steps", exact=True)).to_have_value("1m 10m")
     expect(page.get_by_role("button", name="Optimize my parameters")).to_be_disabled()
     expect(page.locator("#optimize-needs")).to_contain_text("You have 0 reviews; fitting needs at least 400.")
-    _accessible(browse, page, "settings")
-    _screenshot(page, "page")
+    browse.assert_accessible_at_sizes(page, "settings")
+    browse.save_screenshots(page, "study-settings-page")
 
     page.get_by_label("Desired retention").fill("0.99")
     page.get_by_label("Learning steps", exact=True).fill("1m soon")
@@ -83,8 +45,8 @@ def test_a_student_corrects_a_mistake_and_saves_their_settings(browse, students)
     expect(page.locator("#id_learning_steps_error")).to_contain_text("“soon” is not a step")
     expect(page.get_by_role("alert").first).to_contain_text("Please correct the fields marked below:")
     expect(page.get_by_label("Desired retention")).to_have_attribute("aria-invalid", "true")
-    _accessible(browse, page, "settings with errors")
-    _screenshot(page, "errors")
+    browse.assert_accessible_at_sizes(page, "settings with errors")
+    browse.save_screenshots(page, "study-settings-errors")
 
     page.get_by_label("Desired retention").fill("0.85")
     page.get_by_label("Learning steps", exact=True).fill("1m 10m 1h")
@@ -97,12 +59,11 @@ def test_a_student_corrects_a_mistake_and_saves_their_settings(browse, students)
     saved = StudySettings.objects.for_user(students["settler"])
     assert (str(saved.desired_retention), saved.time_zone, saved.spread_due_dates) == ("0.85", "Africa/Bamako", False)
     assert saved.step_minutes(StepKind.LEARNING) == (1, 10, 60)
-    _screenshot(page, "saved")
+    browse.save_screenshots(page, "study-settings-saved")
 
 
 def test_the_settings_page_without_javascript(browse, students):
-    page = browse.new_page(javascript=False)
-    _sign_in(page, "looker", URL)
+    page = browse.signed_in_page("looker", next_path=URL, javascript=False)
     page.get_by_label("New cards per day").fill("12")
     page.get_by_role("button", name="Save my settings").click()
     expect(page.locator(".messages")).to_have_text("Your study settings are saved.")
@@ -110,8 +71,7 @@ def test_the_settings_page_without_javascript(browse, students):
 
 
 def test_a_student_with_enough_reviews_optimizes_and_sees_how_the_fit_compares(browse, students):
-    page = browse.new_page()
-    _sign_in(page, "fitter", URL)
+    page = browse.signed_in_page("fitter", next_path=URL)
     expect(page.locator("#optimize-needs")).to_have_text("You have 400 reviews; fitting needs at least 400.")
     page.get_by_role("button", name="Optimize my parameters").click()
     expect(page).to_have_url(re.compile(r"/study/settings/#optimize$"))
@@ -119,5 +79,5 @@ def test_a_student_with_enough_reviews_optimizes_and_sees_how_the_fit_compares(b
     table = page.get_by_role("table", name=re.compile(r"^Your last fit .* from 400 reviews\): lower is better$"))
     expect(table.get_by_role("row")).to_have_count(3)
     expect(page.locator(".fit-verdict")).to_have_text(re.compile(r"^(In use|Not in use): "))
-    _accessible(browse, page, "after optimizing")
-    _screenshot(page, "optimized")
+    browse.assert_accessible_at_sizes(page, "after optimizing")
+    browse.save_screenshots(page, "study-settings-optimized")

@@ -6,7 +6,6 @@ through ``quizzes.actions.record_review`` over the last 200 days, as the study p
 """
 
 import datetime
-import os
 import random
 import re
 from pathlib import Path
@@ -18,11 +17,9 @@ from playwright.sync_api import expect
 
 from quizzes import actions
 from quizzes.models import Question, ReviewState, StudyRating
-from tests.factories import PASSWORD, student
+from tests.factories import student
 
-from .conftest import DESKTOP, PHONE
-
-SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR", "")
+from .conftest import DESKTOP, PHONE, SCREENSHOTS_DIR
 
 
 def _study(user, questions, now):
@@ -57,45 +54,8 @@ def history(site, django_db_blocker):
         return {"learner": learner, "newcomer": newcomer, "question": questions[0]}
 
 
-def _sign_in(page, username, next_path):
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
-
-
-def _accessible(browse, page, label):
-    """axe-core at 1280 and 390 px, light and dark; no sideways scrolling on the phone."""
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page.set_viewport_size(viewport)
-        if size == "phone":
-            browse.assert_fits_width(page)
-        for scheme in ("light", "dark"):
-            page.emulate_media(color_scheme=scheme)
-            browse.assert_accessible(page, f"({label}, {size}, {scheme})")
-    page.emulate_media(color_scheme="light")
-    page.set_viewport_size(DESKTOP)
-
-
-def _screenshot(page, name):
-    if not SCREENSHOTS_DIR:
-        return
-    folder = Path(SCREENSHOTS_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        # caret="initial": Playwright's default hides the caret with a <style> that the page's CSP refuses.
-        page.screenshot(path=folder / f"study-stats-{name}-desktop-{scheme}.png", full_page=True, caret="initial")
-        page.set_viewport_size(PHONE)
-        page.screenshot(path=folder / f"study-stats-{name}-phone-{scheme}.png", full_page=True, caret="initial")
-        page.set_viewport_size(DESKTOP)
-    page.emulate_media(color_scheme="light")
-
-
 def test_the_stats_page_of_a_student_with_a_history(browse, history):
-    page = browse.new_page()
-    _sign_in(page, "learner", "/study/stats/")
+    page = browse.signed_in_page("learner", next_path="/study/stats/")
 
     expect(page.locator("h1")).to_have_text("Your study statistics")
     expect(page.locator("svg[role=img]")).to_have_count(9)
@@ -105,8 +65,8 @@ def test_the_stats_page_of_a_student_with_a_history(browse, history):
     page.get_by_text("The numbers: Cards due per study day").click()
     expect(page.get_by_role("region", name="Cards due per study day").locator("tbody tr")).to_have_count(30)
     expect(page.get_by_role("table").filter(has_text="By topic")).to_be_visible()
-    _accessible(browse, page, "stats")
-    _screenshot(page, "learner")
+    browse.assert_accessible_at_sizes(page, "stats")
+    browse.save_screenshots(page, "study-stats-learner", dark=True)
     if SCREENSHOTS_DIR:
         for viewport, size in ((DESKTOP, "desktop"), (PHONE, "phone")):
             page.set_viewport_size(viewport)
@@ -117,36 +77,33 @@ def test_the_stats_page_of_a_student_with_a_history(browse, history):
 
 
 def test_the_stats_page_before_any_study(browse, history):
-    page = browse.new_page()
-    _sign_in(page, "newcomer", "/study/stats/")
+    page = browse.signed_in_page("newcomer", next_path="/study/stats/")
 
     expect(page.get_by_text("You have not studied any card yet")).to_be_visible()
     expect(page.locator("svg[role=img]")).to_have_count(0)
-    _accessible(browse, page, "stats, empty")
-    _screenshot(page, "empty")
+    browse.assert_accessible_at_sizes(page, "stats, empty")
+    browse.save_screenshots(page, "study-stats-empty", dark=True)
 
 
 def test_a_card_history(browse, history):
     question = history["question"]
     state = ReviewState.objects.get(user=history["learner"], question=question)
     path = f"/study/cards/{question.pk}/"
-    page = browse.new_page()
-    _sign_in(page, "learner", path)
+    page = browse.signed_in_page("learner", next_path=path)
 
     expect(page.locator("h1")).to_have_text("Card history")
     expect(page.get_by_role("heading", name=question.prompt)).to_be_visible()
     expect(page.get_by_role("table", name="Every review").locator("tbody tr")).to_have_count(state.reps)
     page.get_by_text("The answer").click()
     expect(page.get_by_text(question.explanation)).to_be_visible()
-    _accessible(browse, page, "card history")
-    _screenshot(page, "card")
+    browse.assert_accessible_at_sizes(page, "card history")
+    browse.save_screenshots(page, "study-stats-card", dark=True)
 
 
 def test_a_card_not_studied_yet(browse, history):
     question = history["question"]
-    page = browse.new_page()
-    _sign_in(page, "newcomer", f"/study/cards/{question.pk}/")
+    page = browse.signed_in_page("newcomer", next_path=f"/study/cards/{question.pk}/")
 
     expect(page.get_by_text("Not studied yet")).to_be_visible()
     expect(page.get_by_text("The answer")).to_have_count(0)
-    _accessible(browse, page, "card not studied")
+    browse.assert_accessible_at_sizes(page, "card not studied")
