@@ -10,6 +10,7 @@ see (``visible()``): a draft country is unknown to students.
 
 from django import forms
 from django.core import validators
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -62,11 +63,43 @@ def _visible_choices(model):
     return choices
 
 
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """The field's choices from the items it has read once (``SlugChoiceField.items``), not a query per use."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.items:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.items) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.items)
+
+
 class SlugChoiceField(forms.ModelChoiceField):
-    """A choice of visible item, named in the URL by its slug, labelled by its shown name."""
+    """A choice of visible item, named in the URL by its slug, labelled by its shown name.
+
+    The choices are few (the countries, the actors), and a page that validates a value also lists
+    them in its select: they are read once per form (``items``), and a value is looked up among them,
+    so validating and rendering cost one query, not one each.
+    """
+
+    iterator = ReadOnceChoiceIterator
 
     # How much of a refused value the message repeats: enough to recognise it, never a page of it.
     SHOWN_LENGTH = 40
+
+    @cached_property
+    def items(self):
+        return list(self.queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.__dict__.pop("items", None)  # each form reads its own
+        return result
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -79,10 +112,10 @@ class SlugChoiceField(forms.ModelChoiceField):
         # Not a slug (spaces, slashes, a NUL character): no item has it; don't ask the database.
         if not validators.slug_re.fullmatch(str(value)):
             raise refused
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise refused from None
+        found = next((obj for obj in self.items if getattr(obj, self.to_field_name) == value), None)
+        if found is None:
+            raise refused
+        return found
 
     def label_from_instance(self, obj):
         return getattr(obj, "short_name", "") or obj.name
