@@ -1114,7 +1114,10 @@ def cohort_password_sheet(request, pk):
 def cohort_reset_password(request, pk, student_pk):
     """A new one-time password for a student: the sheet with it, shown once."""
     cohort = _taught_cohort(request, pk)
-    issued = actions.reset_student_password(cohort=cohort, student=_student_of(cohort, student_pk), by=request.user)
+    try:
+        issued = actions.reset_student_password(cohort=cohort, student=_student_of(cohort, student_pk), by=request.user)
+    except actions.CohortError as error:
+        return _cohort_page(request, cohort, error=error.message, status=error.http_status)
     return _to_password_sheet(request, cohort, [issued])
 
 
