@@ -1354,6 +1354,17 @@ class NotAStudent(CohortError):
     default_message = _lazy("Only students join classes: your account is a trainer's or an editor's.")
 
 
+class NoLongerAStudent(CohortError):
+    """A member of the class whose account is now a trainer's, an editor's or staff: not the trainer's to reset."""
+
+    http_status = 403
+    code = "no_longer_a_student"
+    default_message = _lazy(
+        "This account is no longer a student's (it is a trainer's or an editor's): only its owner, or an "
+        "administrator, can change its password."
+    )
+
+
 class NotAMember(CohortError):
     http_status = 404
     code = "not_a_member"
@@ -1576,9 +1587,16 @@ def create_students_in_bulk(*, cohort, names, by, now=None):
 
 @transaction.atomic
 def reset_student_password(*, cohort, student, by, now=None):
-    """A new one-time password for a student of the class; their other sessions end (the hash changed)."""
+    """A new one-time password for a student of the class; their other sessions end (the hash changed).
+
+    Refused for an account not in the class (``NotAMember``) and for a member who is no longer a student
+    (``NoLongerAStudent``: made a trainer, an editor or staff since joining): a trainer must not be able
+    to take over such an account by setting its password.
+    """
     if not CohortMembership.objects.filter(cohort=cohort, student=student).exists():
         raise NotAMember()
+    if role_of(student) != STUDENTS:
+        raise NoLongerAStudent()
     password = _one_time_password(student)
     student.save(update_fields=["password"])
     OneTimePassword.objects.update_or_create(

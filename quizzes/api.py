@@ -3,7 +3,8 @@
 Same rules as the pages: both call ``quizzes.actions``. A refused request (an ``AttemptError``)
 answers its status (400, 403, 404 or 409) with ``detail``, ``code`` and, where one is concerned,
 ``attempt``; nothing is changed. Attempts are scoped to ``request.user``: another student's
-attempt is a 404, as is a draft quiz to anybody but an editor.
+attempt is a 404, as is a draft quiz to anybody but an editor. One attempt is read by the page's
+rule (``Attempt.objects.visible_to``): a trainer also reads a finished attempt of a student they teach.
 """
 
 import datetime
@@ -277,7 +278,11 @@ QUESTION_ID = OpenApiParameter("question_id", int, OpenApiParameter.PATH, descri
         responses={200: AttemptSerializer(many=True), 400: VALIDATION_ERROR, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     ),
     retrieve=extend_schema(
-        description=_("One of your attempts: its questions, your answers, and what the review options show."),
+        description=_(
+            "One of your attempts: its questions, your answers, and what the review options show. Trainers: also "
+            "a finished (submitted or abandoned) attempt of a student of a class they teach, in full (score, right "
+            "answers, feedback); never one in progress."
+        ),
         responses={200: AttemptDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     ),
 )
@@ -295,7 +300,8 @@ class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveMo
             return mine.select_related("quiz").order_by("-started_at", "-pk")
         if self.action in ("respond", "flag", "submit"):
             return mine  # the workflow locks and reads what it needs; the answer reads the attempt afresh
-        return mine.with_questions()
+        # One attempt: the page's rule, so a trainer reads a finished attempt of a student they teach, in full.
+        return AttemptModel.objects.visible_to(self.request.user).with_questions()
 
     def get_serializer_class(self):
         return AttemptSerializer if self.action == "list" else AttemptDetailSerializer
@@ -307,7 +313,8 @@ class AttemptViewSet(AttemptErrorMixin, mixins.ListModelMixin, mixins.RetrieveMo
         actions.finish_overdue_attempts(attempts=AttemptModel.objects.for_student(request.user), now=self.now)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "now": getattr(self, "now", timezone.now())}
+        context = {**super().get_serializer_context(), "now": getattr(self, "now", timezone.now())}
+        return {**context, "reader": self.request.user}
 
     def _detail(self, attempt_pk):
         attempt = AttemptModel.objects.filter(pk=attempt_pk).with_questions().get()

@@ -93,6 +93,7 @@ from briefings.models import (
     Takeaway,
     TimelineEvent,
 )
+from sahel_learn.accounts.roles import is_trainer
 
 from . import grading
 from .grading import InvalidResponse, OptionData, QuestionData, cbm_mark, fold, matching_option, parse_number
@@ -807,6 +808,10 @@ class ReviewVisibility:
     feedback: bool = False
 
 
+# What a trainer of the student's class sees of a finished attempt, whatever the review options say.
+FULL_REVIEW = ReviewVisibility(score=True, answer=True, feedback=True)
+
+
 class QuizQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=QuizStatus.PUBLISHED)
@@ -1287,6 +1292,21 @@ class AttemptQuerySet(models.QuerySet):
             return self.none()
         return self.filter(user=user)
 
+    def visible_to(self, user):
+        """The attempts whose review ``user`` may read: their own, and, for a trainer, the finished (submitted
+        or abandoned) attempts of the students of the classes they teach (``Cohort.objects.taught_by``).
+
+        Never another student's attempt in progress, nor anybody's outside the trainer's classes.
+        Only reading: answering, flagging and submitting stay ``for_student``.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        own = Q(user=user)
+        if not is_trainer(user):
+            return self.filter(own)
+        taught = CohortMembership.objects.filter(cohort__in=Cohort.objects.taught_by(user)).values("student")
+        return self.filter(own | (Q(user__in=taught) & ~Q(state=AttemptState.IN_PROGRESS)))
+
     def in_progress(self):
         return self.filter(state=AttemptState.IN_PROGRESS)
 
@@ -1434,9 +1454,10 @@ class Attempt(models.Model):
             return None
         return (self.score * 100 / self.max_score).quantize(Decimal("0.01"))
 
-    def shows_score(self, now):
-        """May the student see this attempt's score now? Only a submitted attempt's, as the review options say."""
-        return self.state == AttemptState.SUBMITTED and self.visibility(now).score
+    def shows_score(self, now, *, reader=None):
+        """May ``reader`` (default: the student) see this attempt's score now? Only a submitted attempt's,
+        as the review options say (``visibility``)."""
+        return self.state == AttemptState.SUBMITTED and self.visibility(now, reader=reader).score
 
     def summary(self):
         """How many of the (prefetched) questions are answered, unanswered and flagged."""
@@ -1456,8 +1477,13 @@ class Attempt(models.Model):
             return ReviewMoment.LATER
         return ReviewMoment.AFTER_CLOSE
 
-    def visibility(self, now):
-        """What the student may see now. During a deferred-feedback attempt: nothing about answers."""
+    def visibility(self, now, *, reader=None):
+        """What ``reader`` may see now: the student (the default) what the review options allow, nothing
+        about answers during a deferred-feedback attempt. Anybody else (a trainer of the student's class,
+        as ``Attempt.objects.visible_to`` lets in) sees a finished attempt in full, and nothing of one in progress.
+        """
+        if reader is not None and reader.pk != self.user_id:
+            return ReviewVisibility() if self.is_in_progress() else FULL_REVIEW
         moment = self.review_moment(now)
         if moment == ReviewMoment.DURING and not self.quiz.is_immediate():
             return ReviewVisibility()
@@ -1709,10 +1735,11 @@ class AttemptQuestion(ShowsOptions, models.Model):
     def match_choices(self):
         return [row for row in self.shown_options.all() if row.column == AttemptOption.Column.MATCH]
 
-    def shows(self, attempt, now):
-        """What the student may see of this question now: the attempt's review options, and during
-        an immediate-feedback attempt only once it is answered (and no right answer while a retry is allowed)."""
-        seen = attempt.visibility(now)
+    def shows(self, attempt, now, *, reader=None):
+        """What ``reader`` (default: the student) may see of this question now: the attempt's review options
+        (``Attempt.visibility``), and during an immediate-feedback attempt only once it is answered (and no
+        right answer while a retry is allowed)."""
+        seen = attempt.visibility(now, reader=reader)
         if attempt.is_in_progress():
             if self.current_response() is None:
                 return ReviewVisibility()
@@ -1729,10 +1756,10 @@ class AttemptQuestion(ShowsOptions, models.Model):
             return False
         return not (quiz.is_immediate() and not quiz.allow_retry and self.current_response() is not None)
 
-    def result(self, attempt, now):
-        """A ``SlotResult`` of what ``shows`` allows now (score, right answer, feedback with the explanation
-        and cited paragraphs), or None when it shows nothing. Reads prefetched rows only."""
-        seen = self.shows(attempt, now)
+    def result(self, attempt, now, *, reader=None):
+        """A ``SlotResult`` of what ``shows`` allows ``reader`` now (score, right answer, feedback with the
+        explanation and cited paragraphs), or None when it shows nothing. Reads prefetched rows only."""
+        seen = self.shows(attempt, now, reader=reader)
         if not (seen.score or seen.answer or seen.feedback):
             return None
         response = self.current_response()

@@ -289,8 +289,8 @@ class ResultSerializer(serializers.Serializer):
     citations = CitationSerializer(many=True, allow_null=True)
 
 
-def _result(slot, attempt, now):
-    result = slot.result(attempt, now)
+def _result(slot, attempt, now, reader=None):
+    result = slot.result(attempt, now, reader=reader)
     if result is None:
         return None
     right = result.right_answer
@@ -354,7 +354,7 @@ class SlotSerializer(serializers.Serializer):
 
     @extend_schema_field(ResultSerializer(allow_null=True))
     def get_result(self, slot):
-        result = _result(slot, self.context["attempt"], self.context["now"])
+        result = _result(slot, self.context["attempt"], self.context["now"], self.context.get("reader"))
         return ResultSerializer(result, context=self.context).data if result is not None else None
 
 
@@ -408,7 +408,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         ]
 
     def _shows_score(self, attempt):
-        return attempt.shows_score(self.context["now"])
+        return attempt.shows_score(self.context["now"], reader=self.context.get("reader"))
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_seconds_left(self, attempt):

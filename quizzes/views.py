@@ -254,9 +254,9 @@ def _right(slot, right):
     return [shown[pk].label for pk in right]
 
 
-def _slot_view(slot, attempt, now):
+def _slot_view(slot, attempt, now, *, reader=None):
     response = slot.current_response()
-    result = slot.result(attempt, now)
+    result = slot.result(attempt, now, reader=reader)
     outcome = None
     if result is not None and result.fraction is not None:
         outcome = "right" if result.fraction == 1 else "wrong" if result.fraction == 0 else "partly"
@@ -276,6 +276,15 @@ def _my_attempt(request, pk, now):
     mine = Attempt.objects.for_student(request.user).filter(pk=pk)
     actions.finish_overdue_attempts(attempts=mine, now=now)
     return get_object_or_404(mine.with_questions())
+
+
+def _readable_attempt(request, pk, now):
+    """The attempt ``pk`` if the user may review it (``Attempt.objects.visible_to``: their own, or a finished
+    attempt of a student they teach), else 404. Only their own is closed first if over: a trainer's visit
+    writes nothing."""
+    actions.finish_overdue_attempts(attempts=Attempt.objects.for_student(request.user).filter(pk=pk), now=now)
+    readable = Attempt.objects.visible_to(request.user).filter(pk=pk).with_questions().select_related("user")
+    return get_object_or_404(readable)
 
 
 def _slot_at(slots, position):
@@ -497,24 +506,30 @@ def attempt_submit(request, pk):
 @login_required
 @require_safe
 def attempt_review(request, pk):
-    """A finished attempt: the score, pass or fail and, per question, what the review options show now."""
+    """A finished attempt: the score, pass or fail and, per question, what the review options show now.
+
+    A trainer of the student's class reads it too (``Attempt.objects.visible_to``), read-only and in full:
+    the score, the right answers and the feedback, whatever the review options show the student.
+    """
     now = timezone.now()
-    attempt = _my_attempt(request, pk, now)
-    if attempt.is_in_progress():
+    attempt = _readable_attempt(request, pk, now)
+    if attempt.is_in_progress():  # only ever the user's own
         return redirect("quizzes:attempt-detail", pk=attempt.pk)
     quiz = attempt.quiz
-    shows_score = attempt.shows_score(now)
+    reader = request.user
+    shows_score = attempt.shows_score(now, reader=reader)
     context = {
         "attempt": attempt,
         "quiz": quiz,
-        "slots": [_slot_view(slot, attempt, now) for slot in attempt.slots.all()],
+        "reviewing": attempt.user if attempt.user_id != reader.pk else None,
+        "slots": [_slot_view(slot, attempt, now, reader=reader) for slot in attempt.slots.all()],
         "summary": attempt.summary(),
         "shows_score": shows_score,
         "percent": attempt.percent if shows_score else None,
         "passed": quiz.passes(attempt.percent) if shows_score else None,
         "calibration": attempt.calibration() if quiz.certainty_based and shows_score else None,
         "abandoned": attempt.state == AttemptState.ABANDONED,
-        "visibility": attempt.visibility(now),
+        "visibility": attempt.visibility(now, reader=reader),
         "types": QuestionType,
     }
     return render(request, "quizzes/attempt_review.html", context)
@@ -1099,7 +1114,10 @@ def cohort_password_sheet(request, pk):
 def cohort_reset_password(request, pk, student_pk):
     """A new one-time password for a student: the sheet with it, shown once."""
     cohort = _taught_cohort(request, pk)
-    issued = actions.reset_student_password(cohort=cohort, student=_student_of(cohort, student_pk), by=request.user)
+    try:
+        issued = actions.reset_student_password(cohort=cohort, student=_student_of(cohort, student_pk), by=request.user)
+    except actions.CohortError as error:
+        return _cohort_page(request, cohort, error=error.message, status=error.http_status)
     return _to_password_sheet(request, cohort, [issued])
 
 

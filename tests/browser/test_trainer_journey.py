@@ -1,7 +1,8 @@
 """A trainer's whole journey in a browser, end to end, as issue 10 asks: the trainer creates a class and reads
 its code, a student joins with it, the trainer assigns a quiz, the student finds it under "Assigned to me"
-and takes it through its pages, and the trainer sees the student done on the assignment page. Two browser
-contexts, one per person; axe-core on every page visited, at 1280 and 390 px, light and dark.
+and takes it through its pages, and the trainer sees the student done on the assignment page and reads
+their review. Two browser contexts, one per person; axe-core on every page visited, at 1280 and 390 px,
+light and dark.
 """
 
 import datetime
@@ -114,6 +115,7 @@ def test_a_trainer_runs_a_class_through_a_quiz_and_sees_the_result(browse, peopl
     learner.get_by_role("button", name="Submit my attempt").click()
     expect(learner.locator(".score-line")).to_have_text("50 % 1 of 2 marks")
     browse.assert_accessible_at_sizes(learner, "review")
+    review_url = learner.url
 
     # The trainer opens the assignment page: the student is done, submitted just now.
     teacher.goto(assignment_url)
@@ -122,3 +124,11 @@ def test_a_trainer_runs_a_class_through_a_quiz_and_sees_the_result(browse, peopl
     expect(student_row.locator("td").nth(2).locator("time")).to_have_count(1)  # "Submitted": when
     expect(teacher.locator("#students-title + p")).to_have_text("Done: 1 · Done late: 0 · Missing: 0 · Not yet due: 0")
     browse.assert_accessible_at_sizes(teacher, "assignment page, done")
+
+    # ... and reads the student's review, read-only and in full.
+    teacher.goto(review_url)
+    expect(teacher.locator(".reviewing-note")).to_contain_text("Reviewing Bintou Sanogo’s attempt.")
+    expect(teacher.locator(".score-line")).to_have_text("50 % 1 of 2 marks")
+    expect(teacher.locator(".review-item .outcome")).to_have_count(2)
+    expect(teacher.locator("main form")).to_have_count(0)  # nothing to answer, flag or submit
+    browse.assert_accessible_at_sizes(teacher, "a student's review, by the trainer")

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connections
 
 from quizzes import actions
 from quizzes.models import Cohort, CohortMembership, CohortTrainer
 from sahel_learn.accounts.models import OneTimePassword
-from sahel_learn.accounts.roles import STUDENTS
+from sahel_learn.accounts.roles import EDITORS, STUDENTS, TRAINERS
 from tests import factories
 
 NOW = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
@@ -289,6 +290,65 @@ def test_only_a_student_of_the_class_gets_a_new_password():
     _refused(actions.NotAMember, lambda: actions.reset_student_password(cohort=cohort, student=elsewhere, by=owner))
     elsewhere.refresh_from_db()
     assert elsewhere.check_password(factories.PASSWORD)
+
+
+def _promote(user, to):
+    """The account made a trainer, an editor, or staff, since it joined the class as a student."""
+    if to == "staff":
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        return
+    user.groups.set([Group.objects.get(name=to)])
+    if to == EDITORS:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+@db
+@pytest.mark.parametrize("to", [TRAINERS, EDITORS, "staff"])
+def test_a_member_no_longer_a_student_gets_no_new_password(to):
+    owner = factories.trainer()
+    member = factories.student()
+    cohort = factories.cohort_of(owner, students=[member])
+    _promote(member, to)
+
+    error = _refused(
+        actions.NoLongerAStudent, lambda: actions.reset_student_password(cohort=cohort, student=member, by=owner)
+    )
+
+    assert (error.http_status, error.code) == (403, "no_longer_a_student")
+    member.refresh_from_db()
+    assert member.check_password(factories.PASSWORD)
+    assert not OneTimePassword.objects.exists()
+
+
+@db
+def test_removing_a_member_no_longer_a_student_leaves_their_account_as_it_was():
+    owner = factories.trainer()
+    member = factories.student()
+    cohort = factories.cohort_of(owner, students=[member])
+    _promote(member, EDITORS)
+
+    actions.remove_student(cohort=cohort, student=member)
+
+    member.refresh_from_db()
+    assert not cohort.memberships.exists()
+    assert (member.check_password(factories.PASSWORD), member.is_staff, member.is_active) == (True, True, True)
+
+
+@db
+def test_bulk_creation_makes_new_student_accounts_and_never_touches_an_existing_one():
+    owner = factories.trainer()
+    cohort = factories.cohort_of(owner)
+    taken = factories.trainer(username="awa.keita")
+
+    (issued,) = actions.create_students_in_bulk(cohort=cohort, names=["Awa Keita"], by=owner)
+
+    taken.refresh_from_db()
+    assert issued.student.username == "awa.keita2"
+    assert list(issued.student.groups.values_list("name", flat=True)) == [STUDENTS]
+    assert taken.check_password(factories.PASSWORD)
+    assert list(cohort.students.all()) == [issued.student]
 
 
 # -- two requests at once ------------------------------------------------------------------------------

@@ -354,6 +354,27 @@ def test_a_reset_password_is_shown_once_on_its_sheet(client, world):
     assertContains(response, f'<td class="credential">{issued.password}</td>')
 
 
+def test_a_member_made_an_editor_gets_no_new_password_from_the_trainer(client, world):
+    member = world["student"]
+    member.groups.set([])
+    member.is_staff = True
+    member.save()
+    client.force_login(world["trainer"])
+
+    response = client.post(reverse("quizzes:cohort-reset-password", args=[world["cohort"].pk, member.pk]))
+
+    assert response.status_code == 403
+    assert response.context["error"] == (
+        "This account is no longer a student's (it is a trainer's or an editor's): only its owner, or an "
+        "administrator, can change its password."
+    )
+    assertContains(response, "only its owner, or an administrator", status_code=403)
+    member.refresh_from_db()
+    assert member.check_password(factories.PASSWORD)
+    assert not OneTimePassword.objects.exists()
+    assert "cohort_password_sheet" not in client.session
+
+
 # -- the student's pages ----------------------------------------------------------------------------
 
 
