@@ -139,14 +139,28 @@ class Gradebook:
         return [(assignment, self.sort == assignment_sort(assignment)) for assignment in self.assignments]
 
     @classmethod
-    def of(cls, cohort, now, *, sort=SORT_NAME, descending=False, status="", search="", page=None, per_page=PAGE_SIZE):
+    def of(
+        cls,
+        cohort,
+        now,
+        *,
+        sort=SORT_NAME,
+        descending=False,
+        status="",
+        search="",
+        page=None,
+        per_page=PAGE_SIZE,
+        assignments=None,
+    ):
         """The gradebook of ``cohort`` at ``now``, its rows sorted by ``sort`` (``name``, ``username``,
         ``overall`` or ``a<assignment id>``), only students missing or late with something (``status``),
         whose name or username holds ``search``; page ``page`` of ``per_page`` students (None: every student).
 
-        A page that does not exist raises ``django.core.paginator.InvalidPage``.
+        ``assignments``: the class's ``columns_of(cohort)`` if already read. A page that does not exist raises
+        ``django.core.paginator.InvalidPage``.
         """
-        assignments = list(cohort.assignments.select_related("quiz").order_by("due_at", "pk"))
+        if assignments is None:
+            assignments = columns_of(cohort)
         students = cohort.students.all()
         if search:
             students = students.filter(
@@ -182,6 +196,11 @@ class Gradebook:
             page=paged,
             section_totals=totals,
         )
+
+
+def columns_of(cohort):
+    """The gradebook's columns: the class's assignments, in due order, with their quizzes (one query)."""
+    return list(cohort.assignments.select_related("quiz").order_by("due_at", "pk"))
 
 
 def _sorted(rows, sort, descending, assignments):

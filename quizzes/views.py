@@ -71,7 +71,7 @@ from .forms import (
     SuspendForm,
     answer_form,
 )
-from .gradebook import Gradebook, gradebook_filename, write_csv
+from .gradebook import Gradebook, columns_of, gradebook_filename, write_csv
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
     CBM_BEST_RANGE,
@@ -1339,9 +1339,10 @@ def cohort_student_detail(request, pk, student_pk):
 
 
 def _gradebook_query(request, cohort):
-    """(the form, its ``Gradebook.of`` options, or None when the query is invalid) for ``cohort``."""
-    form = GradebookForm(request.GET, assignments=cohort.assignments.order_by("due_at", "pk"))
-    return form, (form.options() if form.is_valid() else None)
+    """(the form, its ``Gradebook.of`` options with the class's assignments, or None when the query is invalid)."""
+    assignments = columns_of(cohort)
+    form = GradebookForm(request.GET, assignments=assignments)
+    return form, ({**form.options(), "assignments": assignments} if form.is_valid() else None)
 
 
 @never_cache
