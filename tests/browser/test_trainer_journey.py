@@ -1,9 +1,12 @@
 """A trainer's whole journey in a browser, end to end, as issue 10 asks: the trainer creates a class and reads
 its code, a student joins with it, the trainer assigns a quiz, the student finds it under "Assigned to me"
-and takes it through its pages, and the trainer sees the student done on the assignment page. Two browser
-contexts, one per person; axe-core on every page visited, at 1280 and 390 px, light and dark.
+and takes it through its pages, and the trainer sees the student done on the assignment page, then their
+score and status in the class's gradebook (following the cell to the attempt's review when that page lets
+trainers in) and downloads the gradebook as CSV. Two browser contexts, one per person; axe-core on every
+page visited, at 1280 and 390 px, light and dark.
 """
 
+import csv
 import datetime
 import re
 
@@ -122,3 +125,55 @@ def test_a_trainer_runs_a_class_through_a_quiz_and_sees_the_result(browse, peopl
     expect(student_row.locator("td").nth(2).locator("time")).to_have_count(1)  # "Submitted": when
     expect(teacher.locator("#students-title + p")).to_have_text("Done: 1 · Done late: 0 · Missing: 0 · Not yet due: 0")
     browse.assert_accessible_at_sizes(teacher, "assignment page, done")
+
+    # The trainer opens the class's gradebook: the student's score (the quiz's grade) and status in the table.
+    teacher.goto(class_url)
+    teacher.get_by_role("link", name="Gradebook").click()
+    expect(teacher).to_have_url(f"{class_url}gradebook/")
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Gradebook: Form 4A")
+    row = teacher.locator(".gradebook-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("th a")).to_have_text("Bintou Sanogo")
+    cell = row.locator("td").first
+    expect(cell.locator(".assignment-status")).to_have_text("Done")
+    expect(cell.get_by_role("link")).to_contain_text("50 %")
+    expect(cell).to_contain_text("1 attempt")
+    expect(row.locator("td").nth(1)).to_have_text("50 %")  # overall
+    browse.assert_accessible_at_sizes(teacher, "gradebook")
+
+    # Sorting through the form swaps the table in place (htmx) and keeps the address.
+    teacher.get_by_label("Sort by").select_option(label="Overall")
+    teacher.get_by_label("Order").select_option(label="Descending")
+    teacher.get_by_role("button", name="Show").click()
+    expect(teacher).to_have_url(re.compile(r"gradebook/\?sort=overall&direction=desc"))
+    expect(teacher.locator('.gradebook-table th[aria-sort="descending"]')).to_have_text("Overall")
+    expect(row).to_have_count(1)
+
+    # The cell links to the attempt's review; followed only once that page lets the class's trainers in.
+    review_path = cell.get_by_role("link").get_attribute("href")
+    if teacher.request.get(browse.base_url + review_path).status == 200:
+        cell.get_by_role("link").click()
+        expect(teacher).to_have_url(browse.base_url + review_path)
+        expect(teacher.locator(".score-line")).to_have_text("50 % 1 of 2 marks")
+        browse.assert_accessible_at_sizes(teacher, "attempt review, by the trainer")
+        teacher.go_back()
+
+    # ... and downloads the gradebook as CSV: one row per student, as the table.
+    with teacher.expect_download() as download_info:
+        teacher.get_by_role("link", name="Download as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "form-4a-gradebook.csv"
+    with open(download.path(), encoding="utf-8", newline="") as exported:
+        rows = list(csv.reader(exported))
+    assert rows == [
+        [
+            "Name",
+            "Username",
+            f"{ASSIGNMENT}: score (%)",
+            f"{ASSIGNMENT}: status",
+            f"{ASSIGNMENT}: attempts",
+            f"{ASSIGNMENT}: late",
+            "Overall (%)",
+        ],
+        ["Bintou Sanogo", "bintou", "50.00", "Done", "1", "no", "50.00"],
+    ]
