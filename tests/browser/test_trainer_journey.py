@@ -140,6 +140,7 @@ def test_a_trainer_runs_a_class_through_a_quiz_and_sees_the_result(browse, peopl
     expect(cell).to_contain_text("1 attempt")
     expect(row.locator("td").nth(1)).to_have_text("50 %")  # overall
     browse.assert_accessible_at_sizes(teacher, "gradebook")
+    browse.save_screenshots(teacher, "trainer-gradebook")
 
     # Sorting through the form swaps the table in place (htmx) and keeps the address.
     teacher.get_by_label("Sort by").select_option(label="Overall")
