@@ -370,3 +370,16 @@ def test_the_gradebook_is_in_the_schema_with_its_answers(client):
     assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert {parameter["name"] for parameter in operation["parameters"]} >= {"sort", "direction", "status", "q"}
+
+
+def test_a_refused_csv_request_says_why_in_csv(world):
+    api = APIClient()
+    api.force_authenticate(world["trainer"])
+    response = api.get(_urls(world)["api"], {"format": "csv", "sort": "=age"})
+    assert (response.status_code, response["Content-Type"]) == (400, "text/csv; charset=utf-8")
+    assert list(csv.reader(io.StringIO(response.content.decode()))) == [
+        ["sort", "Select a valid choice. =age is not one of the available choices."]
+    ]
+    other = APIClient()
+    other.force_authenticate(world["other_trainer"])
+    assert other.get(_urls(world)["api"], {"format": "csv"}).status_code == 404
