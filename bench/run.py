@@ -1,6 +1,6 @@
 """Benchmark Sahel Learn's pages and API against a bare Django view, on one server, in one run.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats|analysis|forecast] [--only URL ...]``). It migrates and
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--requests N] [--scenario guessing|quiz|study-stats|analysis|forecast|gradebook] [--only URL ...]``). It migrates and
 imports into a scratch SQLite database (or uses DATABASE_URL), collects static files, starts
 gunicorn with production settings (DEBUG off) on a free local port, and requests every URL N
 times from 4 client threads. It prints, per URL: median and 95th-percentile latency, requests
@@ -331,27 +331,40 @@ def quiz_scenario(env, args, manage):
 ANALYSIS_CLASSES = (50, 500)
 ANALYSIS_QUESTIONS = 40
 
-ANALYSIS_SETUP = """
-import django, json, random; django.setup()
+# What the scenarios' setup scripts share (run after django.setup(); no "%" in here: the scripts are %-formatted
+# after it is prepended).
+SETUP_HELPERS = """
+import json, random
 from datetime import timedelta
 from decimal import Decimal
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from quizzes.models import (AnswerOption, Attempt, AttemptOption, AttemptQuestion, Question, Quiz, QuizQuestion,
-    Response, ResponseChoice)
-rng, now = random.Random(10), timezone.now()
-questions = Question.objects.bulk_create(
-    Question(qtype="single", prompt=f"Bench question {i}", explanation="-", topic="leaders", status="published")
-    for i in range(%(questions)d)
-)
-options = {q.pk: AnswerOption.objects.bulk_create(
-    AnswerOption(question=q, text=f"Option {j}", is_correct=j == 0, position=j + 1) for j in range(4)
-) for q in questions}
-for size in %(classes)r:
-    quiz = Quiz.objects.create(title=f"Bench {size}", slug=f"bench-analysis-{size}", status="published")
+    Response, ResponseChoice, ReviewState)
+
+
+def bench_questions(count, prefix):
+    questions = Question.objects.bulk_create(
+        Question(qtype="single", prompt=f"{prefix} question {i}", explanation="-", topic=("leaders", "timeline")[i & 1],
+                 status="published")
+        for i in range(count)
+    )
+    options = {q.pk: AnswerOption.objects.bulk_create(
+        AnswerOption(question=q, text=f"Option {j}", is_correct=j == 0, position=j + 1) for j in range(4)
+    ) for q in questions}
+    return questions, options
+
+
+def bench_quiz(slug, questions):
+    quiz = Quiz.objects.create(title=slug, slug=slug, status="published")
     QuizQuestion.objects.bulk_create(QuizQuestion(quiz=quiz, question=q, position=i + 1) for i, q in enumerate(questions))
-    users = User.objects.bulk_create(User(username=f"analysis-{size}-{n}") for n in range(size))
+    return quiz
+
+
+def full_attempts(quiz, users, questions, options, rng, now):
+    \"\"\"Each user's submitted first attempt at quiz, every question answered (right with the user's ability):
+    the attempts, their questions, the options shown, the responses and the options picked.\"\"\"
     attempts = Attempt.objects.bulk_create(
         Attempt(quiz=quiz, user=u, number=1, started_at=now - timedelta(hours=1), submitted_at=now,
                 state="submitted", max_score=len(questions)) for u in users
@@ -370,6 +383,73 @@ for size in %(classes)r:
         for slot, pick in zip(slots, picks)
     )
     ResponseChoice.objects.bulk_create(ResponseChoice(response=r, item=pick) for r, pick in zip(responses, picks))
+    scores = {}
+    for slot, pick in zip(slots, picks):
+        scores[slot.attempt_id] = scores.get(slot.attempt_id, 0) + pick.option.is_correct
+    for attempt in attempts:
+        attempt.score = Decimal(scores.get(attempt.pk, 0))
+    Attempt.objects.bulk_update(attempts, ["score"], batch_size=1000)
+    return attempts
+
+
+def bench_trainer(username):
+    from sahel_learn.accounts.roles import TRAINERS
+
+    trainer = User.objects.create_user(username)
+    trainer.groups.add(Group.objects.get(name=TRAINERS))
+    return trainer
+
+
+def bench_class(size, prefix, trainer):
+    \"\"\"A class of size students (named in number order), owned by trainer: (the class, its students).\"\"\"
+    from quizzes.models import Cohort, CohortMembership, CohortTrainer
+
+    cohort = Cohort.objects.create(name=f"Bench {size}")
+    CohortTrainer.objects.create(cohort=cohort, trainer=trainer, is_owner=True)
+    users = User.objects.bulk_create(
+        User(username=f"{prefix}-{size}-{n}", first_name=f"Student {n:04d}") for n in range(size)
+    )
+    CohortMembership.objects.bulk_create(CohortMembership(cohort=cohort, student=u) for u in users)
+    return cohort, users
+
+
+def credentials_of(user):
+    \"\"\"A signed-in session cookie (for the pages) and an API token for user.\"\"\"
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return {"cookie": cookie, "token": Token.objects.create(user=user).key}
+
+
+def study_states(users, questions, rng, now):
+    \"\"\"A review state of each question for each user: studied some weeks ago, stabilities of half a day to two months.\"\"\"
+    states = []
+    for u in users:
+        for q in questions:
+            stability = rng.uniform(0.5, 60)
+            last = now - timedelta(days=rng.uniform(0, 40))
+            states.append(ReviewState(user=u, question=q, state=2, step=None, stability=stability,
+                difficulty=rng.uniform(2, 9), last_review=last, due=last + timedelta(days=stability), reps=3,
+                lapses=rng.choice((0, 0, 0, 1, 3))))
+    ReviewState.objects.bulk_create(states, batch_size=5000)
+"""
+
+SETUP_PRELUDE = "import django; django.setup()\n" + SETUP_HELPERS
+
+ANALYSIS_SETUP = """
+rng, now = random.Random(10), timezone.now()
+questions, options = bench_questions(%(questions)d, "Bench")
+for size in %(classes)r:
+    quiz = bench_quiz(f"bench-analysis-{size}", questions)
+    users = User.objects.bulk_create(User(username=f"analysis-{size}-{n}") for n in range(size))
+    full_attempts(quiz, users, questions, options, rng, now)
 editor = User.objects.create_user("analysis-editor", is_staff=True, is_superuser=True)
 print(json.dumps(Token.objects.create(user=editor).key))
 """
@@ -391,7 +471,11 @@ print(json.dumps(out))
 def analysis_scenario(env, args):
     """The item analysis endpoint over 50 and over 500 students' full attempts (40 questions), one server, one run."""
     made = subprocess.run(
-        [sys.executable, "-c", ANALYSIS_SETUP % {"questions": ANALYSIS_QUESTIONS, "classes": ANALYSIS_CLASSES}],
+        [
+            sys.executable,
+            "-c",
+            SETUP_PRELUDE + ANALYSIS_SETUP % {"questions": ANALYSIS_QUESTIONS, "classes": ANALYSIS_CLASSES},
+        ],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -452,36 +536,12 @@ FORECAST_CLASSES = (50, 500)
 FORECAST_CARDS = 100
 
 FORECAST_SETUP = """
-import django, json, random; django.setup()
-from datetime import timedelta
-from django.contrib.auth.models import User
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from quizzes.models import Cohort, CohortMembership, CohortTrainer, Question, ReviewState
-from sahel_learn.accounts.roles import TRAINERS
-from django.contrib.auth.models import Group
 rng, now = random.Random(11), timezone.now()
-questions = list(Question.objects.bulk_create(
-    Question(qtype="single", prompt=f"Forecast question {i}", explanation="-", topic=("leaders", "timeline")[i %% 2],
-             status="published")
-    for i in range(%(cards)d)
-))
-trainer = User.objects.create_user("forecast-trainer")
-trainer.groups.add(Group.objects.get(name=TRAINERS))
+questions, _options = bench_questions(%(cards)d, "Forecast")
+trainer = bench_trainer("forecast-trainer")
 for size in %(classes)r:
-    cohort = Cohort.objects.create(name=f"Bench {size}")
-    CohortTrainer.objects.create(cohort=cohort, trainer=trainer, is_owner=True)
-    users = User.objects.bulk_create(User(username=f"forecast-{size}-{n}") for n in range(size))
-    CohortMembership.objects.bulk_create(CohortMembership(cohort=cohort, student=u) for u in users)
-    states = []
-    for u in users:
-        for q in questions:
-            stability = rng.uniform(0.5, 60)
-            last = now - timedelta(days=rng.uniform(0, 40))
-            states.append(ReviewState(user=u, question=q, state=2, step=None, stability=stability,
-                difficulty=rng.uniform(2, 9), last_review=last, due=last + timedelta(days=stability), reps=3,
-                lapses=rng.choice((0, 0, 0, 1, 3))))
-    ReviewState.objects.bulk_create(states, batch_size=5000)
+    cohort, users = bench_class(size, "forecast", trainer)
+    study_states(users, questions, rng, now)
     print(json.dumps(["class", size, cohort.pk]))
 print(json.dumps(Token.objects.create(user=trainer).key))
 """
@@ -490,7 +550,7 @@ print(json.dumps(Token.objects.create(user=trainer).key))
 def forecast_scenario(env, args):
     """The class forecast endpoint over a class of 50 and one of 500 students (100 cards each), one server, one run."""
     made = subprocess.run(
-        [sys.executable, "-c", FORECAST_SETUP % {"cards": FORECAST_CARDS, "classes": FORECAST_CLASSES}],
+        [sys.executable, "-c", SETUP_PRELUDE + FORECAST_SETUP % {"cards": FORECAST_CARDS, "classes": FORECAST_CLASSES}],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -543,6 +603,121 @@ def forecast_scenario(env, args):
         )
     small, large = FORECAST_CLASSES
     print(f"{large // small}x the students: {medians[large] / medians[small]:.2f}x the time")
+
+
+# The gradebook scenario (issue 10): a class of 50 and one of 500 students, 20 quiz assignments of 40 questions,
+# every student with a submitted attempt at each; each class's first quiz taken in full (every question's row,
+# for its item analysis), the 19 others as the gradebook reads them (the attempts' scores); 40 cards studied
+# each (for the forecast).
+GRADEBOOK_CLASSES = (50, 500)
+GRADEBOOK_QUIZZES = 20
+GRADEBOOK_QUESTIONS = 40
+
+GRADEBOOK_SETUP = """
+from quizzes.models import Assignment
+rng, now = random.Random(12), timezone.now()
+questions, options = bench_questions(%(questions)d, "Gradebook")
+trainer = bench_trainer("gradebook-trainer")
+for size in %(classes)r:
+    cohort, users = bench_class(size, "gradebook", trainer)
+    quizzes = [bench_quiz(f"bench-gradebook-{size}-{i}", questions) for i in range(%(quizzes)d)]
+    Assignment.objects.bulk_create(
+        Assignment(cohort=cohort, kind="quiz", title=f"Quiz {i + 1}", quiz=quiz, due_at=now + timedelta(days=i - 10))
+        for i, quiz in enumerate(quizzes)
+    )
+    full_attempts(quizzes[0], users, questions, options, rng, now)
+    Attempt.objects.bulk_create(
+        (Attempt(quiz=quiz, user=u, number=1, started_at=now - timedelta(days=12 - i, hours=1),
+                 submitted_at=now - timedelta(days=12 - i), state="submitted", score=Decimal(rng.randint(0, 40)),
+                 max_score=len(questions)) for i, quiz in enumerate(quizzes[1:], start=1) for u in users),
+        batch_size=5000,
+    )
+    study_states(users, questions, rng, now)
+    print(json.dumps(["class", size, cohort.pk, quizzes[0].slug]))
+print(json.dumps(credentials_of(trainer)))
+"""
+
+
+def gradebook_scenario(env, args):
+    """The gradebook page (first page), its CSV export, one quiz's item analysis and the forecast, for a class of
+    50 and one of 500, on one server, the sizes interleaved."""
+    started = time.perf_counter()
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SETUP_PRELUDE
+            + GRADEBOOK_SETUP
+            % {"questions": GRADEBOOK_QUESTIONS, "quizzes": GRADEBOOK_QUIZZES, "classes": GRADEBOOK_CLASSES},
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    made.check_returncode()
+    loaded = time.perf_counter() - started
+    lines = [json.loads(line) for line in made.stdout.strip().splitlines()]
+    credentials = lines[-1]
+    reports = {
+        "gradebook page": "/classes/{pk}/gradebook/",
+        "gradebook CSV": "/classes/{pk}/gradebook.csv",
+        "item analysis": "/api/v1/quizzes/{slug}/item-analysis/",
+        "forecast": "/api/v1/cohorts/{pk}/forecast/",
+    }
+    urls = {
+        (report, size): path.format(pk=pk, slug=slug)
+        for _kind, size, pk, slug in lines[:-1]
+        for report, path in reports.items()
+    }
+    counted = subprocess.run(
+        [sys.executable, "-c", STUDY_QUERY_COUNTS % (json.dumps(credentials), list(urls.values()))],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    counted.check_returncode()
+    counts = json.loads(counted.stdout.strip().splitlines()[-1])
+    headers = {"Cookie": credentials["cookie"], "Authorization": f"Token {credentials['token']}"}
+    server, base = start_server(env, args.workers)
+    medians = {}
+    load_before = os.getloadavg()
+    try:
+        for _ in range(10):  # warm up
+            fetch(base + "/bench/bare/")
+        medians["bare"] = statistics.median(fetch(base + "/bench/bare/")[0] for _ in range(args.requests)) * 1000
+        latencies = {key: [] for key in urls}
+        for url in urls.values():
+            fetch(base + url, headers)
+        for _ in range(args.requests):  # interleaved, so that the machine's load falls on both sizes alike
+            for key, url in urls.items():
+                seconds, status, _body = fetch(base + url, headers)
+                assert status == 200, (url, status)
+                latencies[key].append(seconds)
+        for key in urls:
+            medians[key] = statistics.median(latencies[key]) * 1000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    load_after = os.getloadavg()
+    print(
+        f"gradebook: {GRADEBOOK_QUIZZES} quiz assignments of {GRADEBOOK_QUESTIONS} questions, an attempt at each by "
+        f"every student (loaded in {loaded:.0f} s); {args.requests} sequential requests per URL and size, interleaved, "
+        f"gunicorn -w {args.workers}, {env['DATABASE_URL'].split(':')[0]}; load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after"
+    )
+    small, large = GRADEBOOK_CLASSES
+    print(f"{'request':32} {'students':>8} {'median':>9} {'x bare':>7} {'SQL':>4} {'KB':>7} {f'{large}/{small}':>7}")
+    print(f"{'/bench/bare/':32} {'':>8} {medians['bare']:8.2f}m {1.0:7.1f} {0:>4} {0:7.1f}")
+    for report in reports:
+        for size in GRADEBOOK_CLASSES:
+            status, queries, length = counts[urls[(report, size)]]
+            ratio = f"{medians[(report, large)] / medians[(report, small)]:.2f}x" if size == large else ""
+            print(
+                f"{report:32} {size:>8} {medians[(report, size)]:8.2f}m {medians[(report, size)] / medians['bare']:7.1f} "
+                f"{queries:>4} {length / 1024:7.1f} {ratio:>7}"
+            )
 
 
 QUERY_COUNTS_BY_URL = """
@@ -629,13 +804,14 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
         "--scenario",
-        choices=["pages", "guessing", "quiz", "study-stats", "analysis", "forecast"],
+        choices=["pages", "guessing", "quiz", "study-stats", "analysis", "forecast", "gradebook"],
         default="pages",
         help=(
             "pages: every URL against the bare view (default); guessing: the home page while 8 clients guess "
             "passwords; quiz: start, answer and submit attempts through the API; study-stats: the study "
             "statistics page and API for one student with 20,000 reviews; analysis: the item analysis endpoint over "
-            "50 and 500 students; forecast: the class forecast endpoint over 50 and 500 students"
+            "50 and 500 students; forecast: the class forecast endpoint over 50 and 500 students; gradebook: the "
+            "gradebook page and CSV, item analysis and forecast for a class of 50 and one of 500"
         ),
     )
     parser.add_argument(
@@ -684,6 +860,10 @@ def main():
 
     if args.scenario == "forecast":
         forecast_scenario(env, args)
+        return
+
+    if args.scenario == "gradebook":
+        gradebook_scenario(env, args)
         return
 
     if args.scenario == "guessing":

@@ -7,7 +7,9 @@ attempt is a 404, as is a draft quiz to anybody but an editor. One attempt is re
 rule (``Attempt.objects.visible_to``): a trainer also reads a finished attempt of a student they teach.
 """
 
+import csv
 import datetime
+import io
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -27,6 +29,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -39,6 +42,8 @@ from . import actions
 from .analysis import ItemAnalysis, attempts_analysed_by, may_analyse
 from .cohorts import NameListError, parse_student_names
 from .forecast import ClassForecast, ExamDateError, class_leeches, read_exam_date
+from .forms import GradebookForm
+from .gradebook import Gradebook, columns_of, csv_safe, gradebook_filename, write_csv
 from .models import (
     Assignment,
     AttemptState,
@@ -63,6 +68,8 @@ from .serializers import (
     CohortSerializer,
     EditorQuestionSerializer,
     FlagSerializer,
+    GradebookQuerySerializer,
+    GradebookSerializer,
     IssuedPasswordSerializer,
     ItemAnalysisQuerySerializer,
     ItemAnalysisSerializer,
@@ -441,6 +448,25 @@ def _trainer_responses(ok, more=None):
     return {ok[0]: ok[1], 401: UNAUTHENTICATED, 403: NOT_A_TRAINER, 404: NOT_YOURS, **(more or {})}
 
 
+class GradebookCSVRenderer(BaseRenderer):
+    """``text/csv``: a ``Gradebook`` by the page's CSV writer (``write_csv``); a refusal as its messages, one a line."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        out = io.StringIO()
+        if isinstance(data, Gradebook):
+            write_csv(data, out)
+        else:
+            writer = csv.writer(out)
+            for key, messages in (data or {}).items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    writer.writerow([csv_safe(key), csv_safe(message)])
+        return out.getvalue().encode(self.charset)
+
+
 @extend_schema_view(
     list=extend_schema(
         description=_("The classes you teach (own or co-trained), by name."),
@@ -615,6 +641,42 @@ class CohortViewSet(
         forecast = ClassForecast.of(cohort, exam_date, now)
         forecast.leeches = class_leeches(cohort.students.all())
         return Response(ClassForecastSerializer(forecast).data)
+
+    @extend_schema(
+        operation_id="v1_cohorts_gradebook_retrieve",
+        parameters=[GradebookQuerySerializer],
+        description=_(
+            "The class's gradebook: its assignments in due order, then every student (no pages) with one cell per "
+            "assignment (status, late, the student's due date; a quiz's grade by its grading method, attempts "
+            "and the attempt the grade comes from; a reading's sections opened; a study goal's predicted recall "
+            "at the due date), their overall quiz grade and how many cells are missing and late. Sorted and "
+            "filtered as the page. As CSV with ?format=csv or Accept: text/csv, the page's export."
+        ),
+        responses=_trainer_responses(
+            (200, OpenApiResponse(GradebookSerializer)),
+            {400: VALIDATION_ERROR},
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="gradebook",
+        renderer_classes=[JSONRenderer, GradebookCSVRenderer],
+        filter_backends=[],
+    )
+    def gradebook(self, request, pk=None):
+        cohort = self.get_object()
+        assignments = columns_of(cohort)
+        form = GradebookForm(request.query_params, assignments=assignments)
+        form.fields.pop("page")  # every student
+        if not form.is_valid():
+            raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
+        gradebook = Gradebook.of(cohort, timezone.now(), assignments=assignments, **form.options())
+        if request.accepted_renderer.format == GradebookCSVRenderer.format:
+            headers = {"Content-Disposition": f'attachment; filename="{gradebook_filename(cohort)}"'}
+            return Response(gradebook, headers=headers)
+        context = {"section_totals": gradebook.section_totals}
+        return Response(GradebookSerializer(gradebook, context=context).data)
 
     @extend_schema(
         operation_id="v1_cohorts_join_create",

@@ -27,6 +27,8 @@ The models live here and are imported by ``quizzes.models``; the workflows are i
 """
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -202,17 +204,28 @@ class Assignment(models.Model):
         """``user``'s ``StudentStatus`` on this assignment, from ``with_progress_of(user)``'s annotations
         (a study goal reads their review states: three queries)."""
         due = self.student_due
-        if self.kind == AssignmentKind.QUIZ:
-            return StudentStatus(
-                user, _status(reached_at=self.first_submitted, due=due, now=now), due, self.first_submitted
-            )
-        if self.kind == AssignmentKind.READING:
-            done_at = self.last_opened if self.sections_opened == self.section_total else None
-            status = _status(reached_at=done_at, due=due, now=now)
-            return StudentStatus(user, status, due, done_at, sections_opened=self.sections_opened)
-        user.student_due = due
-        at_due, at_now = predicted_recalls(self, [user], now)[user.pk]
-        return StudentStatus(user, _goal_status(self, at_due, at_now, due, now), due, recall=at_due)
+        recall = (0.0, 0.0)
+        if self.kind == AssignmentKind.STUDY_GOAL:
+            user.student_due = due
+            recall = predicted_recalls(self, [user], now)[user.pk]
+        status, done_at = progress_status(
+            self,
+            due=due,
+            now=now,
+            first_submitted=self.first_submitted,
+            sections_opened=self.sections_opened,
+            section_total=self.section_total,
+            last_opened=self.last_opened,
+            recall=recall,
+        )
+        return StudentStatus(
+            user,
+            status,
+            due,
+            done_at,
+            sections_opened=self.sections_opened if self.kind == AssignmentKind.READING else None,
+            recall=recall[0] if self.kind == AssignmentKind.STUDY_GOAL else None,
+        )
 
     def statuses(self, now):
         """Each assigned student's ``StudentStatus``, by name: a fixed number of queries, whatever the class size."""
@@ -397,6 +410,34 @@ def _goal_status(assignment, at_due, at_now, due, now):
     return AssignmentStatus.LATE if at_now >= target else AssignmentStatus.MISSING
 
 
+def progress_status(
+    assignment,
+    *,
+    due,
+    now,
+    first_submitted=None,
+    sections_opened=0,
+    section_total=0,
+    last_opened=None,
+    recall=(0.0, 0.0),
+):
+    """(status, done at) of one student on ``assignment`` from their progress: the one rule of the module's
+    docstring, read by ``status_of``, ``student_statuses`` and the gradebook (``quizzes.gradebook``).
+
+    ``due`` is the student's due date (their extension's, else the assignment's); a quiz reads
+    ``first_submitted``, a reading its ``sections_opened`` of ``section_total`` and ``last_opened``, a
+    study goal ``recall``, the (at the due date, now) pair of ``goal_recalls``. Done at: the quiz's first
+    submission, the reading's last section opened (once all are), None for a study goal.
+    """
+    if assignment.kind == AssignmentKind.QUIZ:
+        return _status(reached_at=first_submitted, due=due, now=now), first_submitted
+    if assignment.kind == AssignmentKind.READING:
+        done_at = last_opened if sections_opened == section_total else None
+        return _status(reached_at=done_at, due=due, now=now), done_at
+    at_due, at_now = recall
+    return _goal_status(assignment, at_due, at_now, due, now), None
+
+
 def student_statuses(assignment, now):
     from .models import Attempt, AttemptState
 
@@ -416,8 +457,10 @@ def student_statuses(assignment, now):
         )
         first = submitted.order_by().values("user").annotate(first=Min("submitted_at")).values("first")
         for student in students.annotate(done_at=Subquery(first)):
-            status = _status(reached_at=student.done_at, due=student.student_due, now=now)
-            rows.append(StudentStatus(student, status, student.student_due, done_at=student.done_at))
+            status, done_at = progress_status(
+                assignment, due=student.student_due, now=now, first_submitted=student.done_at
+            )
+            rows.append(StudentStatus(student, status, student.student_due, done_at=done_at))
     elif assignment.kind == AssignmentKind.READING:
         section_ids = list(assignment.sections.values_list("pk", flat=True))
         visits = SectionVisit.objects.filter(student=OuterRef("pk"), section_id__in=section_ids).order_by()
@@ -426,24 +469,24 @@ def student_statuses(assignment, now):
             opened=Coalesce(Subquery(counted.values("n")), 0), last_opened=Subquery(counted.values("last"))
         )
         for student in students:
-            complete = student.opened == len(section_ids)
-            status = _status(reached_at=student.last_opened if complete else None, due=student.student_due, now=now)
+            status, done_at = progress_status(
+                assignment,
+                due=student.student_due,
+                now=now,
+                sections_opened=student.opened,
+                section_total=len(section_ids),
+                last_opened=student.last_opened,
+            )
             rows.append(
-                StudentStatus(
-                    student,
-                    status,
-                    student.student_due,
-                    done_at=student.last_opened if complete else None,
-                    sections_opened=student.opened,
-                )
+                StudentStatus(student, status, student.student_due, done_at=done_at, sections_opened=student.opened)
             )
     else:
         students = list(students)
         recalls = predicted_recalls(assignment, students, now)
         for student in students:
-            at_due, at_now = recalls[student.pk]
-            status = _goal_status(assignment, at_due, at_now, student.student_due, now)
-            rows.append(StudentStatus(student, status, student.student_due, recall=at_due))
+            recall = recalls[student.pk]
+            status, _done_at = progress_status(assignment, due=student.student_due, now=now, recall=recall)
+            rows.append(StudentStatus(student, status, student.student_due, recall=recall[0]))
     return [replace(row, override=overrides.get(row.student.pk)) for row in rows]
 
 
@@ -476,32 +519,66 @@ def _schedulers(student_ids):
 
 
 def predicted_recalls(assignment, students, now):
-    """{student id: (mean predicted recall at the student's due date, mean now)} over the deck's cards.
+    """{student id: (mean predicted recall at the student's due date, mean now)} over the deck's cards
+    (``goal_recalls`` for one goal; each student annotated with their ``student_due``): three queries."""
+    dues = {(assignment.pk, student.pk): student.student_due for student in students}
+    recalls = goal_recalls([assignment], dues, now)
+    return {student.pk: recalls[(assignment.pk, student.pk)] for student in students}
 
-    py-fsrs's ``get_card_retrievability`` on each ReviewState, assuming no more study; a card never
-    studied counts 0, and in the measure at the due date so does one last reviewed after it. Three
-    queries: the deck's cards, the students' states of them, their parameters.
+
+def goal_recalls(goals, dues, now):
+    """{(goal id, student id): (mean predicted recall at the student's due date, mean now)} over each goal's cards,
+    for every pair in ``dues`` ({(goal id, student id): the student's due date}).
+
+    py-fsrs's ``get_card_retrievability`` on each ReviewState, with the student's parameters, assuming no
+    more study; a card never studied counts 0, and in the measure at the due date so does one last
+    reviewed after it. Three queries whatever the number of goals and students (the decks' cards, the
+    students' states of them, their parameters); a country deck reads its country first (one more).
     """
-    from .models import ReviewState
+    from .models import Question, ReviewState
     from .scheduling import as_utc
 
-    questions = assignment.deck_value().questions(None).values("pk")
-    cards = questions.count()
-    ids = [student.pk for student in students]
-    schedulers = _schedulers(ids)
-    sums = {pk: [0.0, 0.0] for pk in ids}
-    states = ReviewState.objects.filter(user_id__in=ids, question__in=questions, reps__gt=0, last_review__isnull=False)
-    dues = {student.pk: student.student_due for student in students}
+    goals = [goal for goal in goals if any(goal_pk == goal.pk for goal_pk, _student in dues)]
+    if not goals:
+        return {}
+    flags = {f"in_{goal.pk}": Exists(goal.deck_value().questions(None).filter(pk=OuterRef("pk"))) for goal in goals}
+    rows = (
+        Question.objects.annotate(**flags)
+        .filter(functools.reduce(operator.or_, (Q(**{name: True}) for name in flags)))
+        .order_by()
+        .values_list("pk", *flags)
+    )
+    decks = {goal.pk: set() for goal in goals}
+    for question_id, *found in rows:
+        for goal, member in zip(goals, found, strict=True):
+            if member:
+                decks[goal.pk].add(question_id)
+    questions = set().union(*decks.values())
+    student_ids = sorted({student for _goal, student in dues})
+    goals_of = {}  # student: [(goal id, due)]
+    for (goal_pk, student_pk), due in dues.items():
+        goals_of.setdefault(student_pk, []).append((goal_pk, due))
+    sums = {pair: [0.0, 0.0] for pair in dues}
+    schedulers = _schedulers(student_ids)
+    states = ReviewState.objects.filter(
+        user_id__in=student_ids, question_id__in=questions, reps__gt=0, last_review__isnull=False
+    )
     for state in states.order_by():
         scheduler = schedulers[state.user_id]
         card = state.to_card()
-        due = dues[state.user_id]
-        if state.last_review <= due:
-            sums[state.user_id][0] += scheduler.get_card_retrievability(card, as_utc(due))
-        sums[state.user_id][1] += scheduler.get_card_retrievability(card, as_utc(max(now, state.last_review)))
-    if not cards:
-        return dict.fromkeys(ids, (0.0, 0.0))
-    return {pk: (at_due / cards, at_now / cards) for pk, (at_due, at_now) in sums.items()}
+        at_now = scheduler.get_card_retrievability(card, as_utc(max(now, state.last_review)))
+        for goal_pk, due in goals_of[state.user_id]:
+            if state.question_id not in decks[goal_pk]:
+                continue
+            total = sums[(goal_pk, state.user_id)]
+            if state.last_review <= due:
+                total[0] += scheduler.get_card_retrievability(card, as_utc(due))
+            total[1] += at_now
+    recalls = {}
+    for (goal_pk, student_pk), (at_due, at_now) in sums.items():
+        cards = len(decks[goal_pk])
+        recalls[(goal_pk, student_pk)] = (at_due / cards, at_now / cards) if cards else (0.0, 0.0)
+    return recalls
 
 
 def assigned_to(user, now):

@@ -589,3 +589,43 @@ class OverrideForm(forms.Form):
         data["time_limit"] = _minutes(data["time_limit"])
         data["extra_attempts"] = data["extra_attempts"] or 0
         return data
+
+
+# -- the class gradebook (issue 10) ---------------------------------------------------------------------
+
+
+class GradebookForm(forms.Form):
+    """The gradebook's sort, direction, status filter, name search and page, read from a GET query (page,
+    CSV export and API alike); a value it does not offer is an error (400)."""
+
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    direction = forms.ChoiceField(
+        label=_("Order"), choices=[("asc", _("Ascending")), ("desc", _("Descending"))], required=False
+    )
+    status = forms.ChoiceField(label=_("Show"), required=False)
+    q = forms.CharField(label=_("Name or username"), required=False, max_length=100, strip=True)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
+
+    def __init__(self, data=None, *, assignments, **kwargs):
+        from .gradebook import SORT_NAME, SORT_OVERALL, SORT_USERNAME, STATUS_FILTERS, assignment_sort
+
+        super().__init__(data, **kwargs)
+        self.fields["sort"].choices = [
+            (SORT_NAME, _("Name")),
+            (SORT_USERNAME, _("Username")),
+            (SORT_OVERALL, _("Overall")),
+            *((assignment_sort(assignment), assignment.title) for assignment in assignments),
+        ]
+        self.fields["status"].choices = [("", _("Every student")), *STATUS_FILTERS]
+
+    def options(self):
+        """The keyword arguments of ``Gradebook.of`` (without the page) from the valid form."""
+        from .gradebook import SORT_NAME
+
+        data = self.cleaned_data
+        return {
+            "sort": data["sort"] or SORT_NAME,
+            "descending": data["direction"] == "desc",
+            "status": data["status"],
+            "search": data["q"],
+        }

@@ -1344,7 +1344,7 @@ class AttemptQuerySet(models.QuerySet):
         )
         by_user = {}
         for user_id, score, max_score in rows:
-            by_user.setdefault(user_id, []).append(Decimal(score) * 100 / Decimal(max_score))
+            by_user.setdefault(user_id, []).append(score_percent(score, max_score))
         grades = []
         for user_id, percents in by_user.items():
             percent = grade_by_method(quiz.grading_method, percents)
@@ -1352,6 +1352,21 @@ class AttemptQuerySet(models.QuerySet):
                 QuizGrade(user_id=user_id, percent=percent, attempts=len(percents), passed=quiz.passes(percent))
             )
         return grades
+
+
+def score_percent(score, max_score):
+    """An attempt's score as a percent of its maximum, unrounded (what ``grade_by_method`` is given)."""
+    return Decimal(score) * 100 / Decimal(max_score)
+
+
+def graded_attempt(method, percents):
+    """Which of the attempts (their percents, in attempt order) the grade by ``method`` comes from: its index, the
+    first with the highest percent, the first or the last; None for the average (or no attempt)."""
+    if not percents or method == GradingMethod.AVERAGE:
+        return None
+    if method == GradingMethod.HIGHEST:
+        return percents.index(max(percents))
+    return 0 if method == GradingMethod.FIRST else len(percents) - 1
 
 
 def grade_by_method(method, percents):

@@ -1288,3 +1288,88 @@ class AssignmentErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     field = serializers.CharField(allow_null=True)
+
+
+# -- the class gradebook (issue 10) ---------------------------------------------------------------------
+
+
+class GradebookAssignmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=AssignmentKind.choices)
+    due_at = serializers.DateTimeField(help_text=_("The class's due date (a student's extension may be later)."))
+    quiz = serializers.SerializerMethodField(help_text=_("A quiz: its slug."))
+    sections = serializers.SerializerMethodField(
+        help_text=_("A reading: how many sections it has (from the context's section_totals).")
+    )
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_quiz(self, assignment):
+        return assignment.quiz.slug if assignment.kind == AssignmentKind.QUIZ else None
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_sections(self, assignment):
+        if assignment.kind != AssignmentKind.READING:
+            return None
+        return self.context.get("section_totals", {}).get(assignment.pk, 0)
+
+
+class GradebookCellSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(source="assignment.pk")
+    assigned = serializers.BooleanField(help_text=_("False: the assignment is set to other students only."))
+    status = serializers.ChoiceField(choices=AssignmentStatus.choices, allow_null=True)
+    late = serializers.BooleanField()
+    due_at = serializers.DateTimeField(allow_null=True, help_text=_("The student's due date, with their extension."))
+    score = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("A quiz: the grade in percent, by the quiz's grading method over the submitted attempts."),
+    )
+    attempts = serializers.IntegerField(help_text=_("A quiz: the attempts started."))
+    attempt = serializers.IntegerField(
+        source="attempt_id",
+        allow_null=True,
+        help_text=_("A quiz: the attempt the grade comes from, or the latest submitted."),
+    )
+    sections_opened = serializers.IntegerField(allow_null=True, help_text=_("A reading: the sections opened."))
+    recall = serializers.FloatField(
+        allow_null=True, help_text=_("A study goal: the mean predicted recall at the due date, 0 to 1.")
+    )
+
+
+class GradebookStudentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, student) -> str:
+        return student.get_full_name() or student.get_username()
+
+
+class GradebookRowSerializer(serializers.Serializer):
+    student = GradebookStudentSerializer()
+    cells = GradebookCellSerializer(many=True, help_text=_("One per assignment, in the assignments' order."))
+    overall = serializers.DecimalField(
+        max_digits=6, decimal_places=2, allow_null=True, help_text=_("The mean of the student's quiz grades.")
+    )
+    missing = serializers.IntegerField()
+    late = serializers.IntegerField()
+
+
+class GradebookSerializer(serializers.Serializer):
+    assignments = GradebookAssignmentSerializer(many=True, help_text=_("The columns, in due order."))
+    rows = GradebookRowSerializer(many=True)
+
+
+class GradebookQuerySerializer(serializers.Serializer):
+    """The gradebook's query parameters, for the schema (``GradebookForm`` reads them)."""
+
+    sort = serializers.CharField(
+        required=False, help_text=_("name (default), username, overall, or a<assignment id> for its score.")
+    )
+    direction = serializers.ChoiceField(choices=["asc", "desc"], required=False)
+    status = serializers.ChoiceField(
+        choices=["missing", "late"], required=False, help_text=_("Only students missing, or late with, something.")
+    )
+    q = serializers.CharField(required=False, help_text=_("A part of the student's name or username."))

@@ -80,3 +80,9 @@ urlpatterns += [
         name="assignment-override",
     ),
 ]
+
+# -- the class gradebook
+urlpatterns += [
+    path("classes/<int:pk>/gradebook/", views.cohort_gradebook, name="cohort-gradebook"),
+    path("classes/<int:pk>/gradebook.csv", views.cohort_gradebook_csv, name="cohort-gradebook-csv"),
+]

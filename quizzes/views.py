@@ -22,7 +22,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +61,7 @@ from .forms import (
     CohortForm,
     CoTrainerForm,
     FlagForm,
+    GradebookForm,
     JoinCodeForm,
     OverrideForm,
     StudentListForm,
@@ -68,6 +71,7 @@ from .forms import (
     SuspendForm,
     answer_form,
 )
+from .gradebook import Gradebook, columns_of, gradebook_filename, write_csv
 from .grading import CBM_RIGHT, CBM_WRONG, UNIT_PENALTY
 from .models import (
     CBM_BEST_RANGE,
@@ -1342,6 +1346,59 @@ def cohort_student_detail(request, pk, student_pk):
     report = StudentReport.of(student=student, now=timezone.now())
     context = {"cohort": cohort, "student": student, "report": report, "activity": activity_chart(report.activity)}
     return render(request, "quizzes/cohort_student_detail.html", context)
+
+
+# -- the class gradebook
+#
+# Students × assignments (``quizzes.gradebook``), for the class's trainers only, as the class pages.
+# The GET form (``GradebookForm``: sort, direction, status, name search) swaps the table under htmx; a
+# value it does not offer is a 400 with its message where the table would be. The export is the same
+# table, every student, as CSV.
+
+
+def _gradebook_query(request, cohort):
+    """(the form, its ``Gradebook.of`` options with the class's assignments, or None when the query is invalid)."""
+    assignments = columns_of(cohort)
+    form = GradebookForm(request.GET, assignments=assignments)
+    return form, ({**form.options(), "assignments": assignments} if form.is_valid() else None)
+
+
+@never_cache
+@trainer_required
+@require_safe
+@vary_on_headers("HX-Request")
+def cohort_gradebook(request, pk):
+    """The class's gradebook: a page of 100 students × its assignments (score, status, late, attempts), each quiz
+    cell linking to the attempt's review; sorted, filtered and searched with the form."""
+    cohort = _taught_cohort(request, pk)
+    form, options = _gradebook_query(request, cohort)
+    context = {"cohort": cohort, "form": form, "statuses": AssignmentStatus, "kinds": AssignmentKind}
+    if options is None:
+        return render_swappable(request, "quizzes/cohort_gradebook.html", "gradebook", context, status=400)
+    try:
+        gradebook = Gradebook.of(cohort, timezone.now(), page=form.cleaned_data["page"] or 1, **options)
+    except InvalidPage:
+        raise Http404(_("There is no such page of students.")) from None
+    query = {key: value for key, value in request.GET.items() if key != "page" and value}
+    context |= {"gradebook": gradebook, "query": urlencode(query)}
+    return render_swappable(request, "quizzes/cohort_gradebook.html", "gradebook", context)
+
+
+@never_cache
+@trainer_required
+@require_safe
+def cohort_gradebook_csv(request, pk):
+    """The gradebook as a CSV file: every student (no pages), with the page's sort and filter."""
+    cohort = _taught_cohort(request, pk)
+    form, options = _gradebook_query(request, cohort)
+    if options is None:
+        context = {"cohort": cohort, "form": form, "statuses": AssignmentStatus, "kinds": AssignmentKind}
+        return render(request, "quizzes/cohort_gradebook.html", context, status=400)
+    gradebook = Gradebook.of(cohort, timezone.now(), **options)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{gradebook_filename(cohort)}"'
+    write_csv(gradebook, response)
+    return response
 
 
 # -- assignments ---------------------------------------------------------------------------------------

@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
         "AttemptStateEnum": "quizzes.models.AttemptState",
         "CardStateEnum": "quizzes.models.CardState",
         "StudyRatingEnum": "quizzes.models.StudyRating",
+        "AssignmentKindEnum": "quizzes.models.AssignmentKind",
     },
 }
 

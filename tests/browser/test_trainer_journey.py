@@ -1,10 +1,12 @@
 """A trainer's whole journey in a browser, end to end, as issue 10 asks: the trainer creates a class and reads
 its code, a student joins with it, the trainer assigns a quiz, the student finds it under "Assigned to me"
-and takes it through its pages, and the trainer sees the student done on the assignment page and reads
-their review. Two browser contexts, one per person; axe-core on every page visited, at 1280 and 390 px,
-light and dark.
+and takes it through its pages, and the trainer sees the student done on the assignment page, reads their
+review, finds their score and status in the class's gradebook (its cell leads to that review) and downloads
+the gradebook as CSV. Two browser contexts, one per person; axe-core on every page visited, at 1280 and
+390 px, light and dark.
 """
 
+import csv
 import datetime
 import re
 
@@ -132,3 +134,53 @@ def test_a_trainer_runs_a_class_through_a_quiz_and_sees_the_result(browse, peopl
     expect(teacher.locator(".review-item .outcome")).to_have_count(2)
     expect(teacher.locator("main form")).to_have_count(0)  # nothing to answer, flag or submit
     browse.assert_accessible_at_sizes(teacher, "a student's review, by the trainer")
+
+    # The trainer opens the class's gradebook: the student's score (the quiz's grade) and status in the table.
+    teacher.goto(class_url)
+    teacher.get_by_role("link", name="Gradebook").click()
+    expect(teacher).to_have_url(f"{class_url}gradebook/")
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Gradebook: Form 4A")
+    row = teacher.locator(".gradebook-table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("th a")).to_have_text("Bintou Sanogo")
+    cell = row.locator("td").first
+    expect(cell.locator(".assignment-status")).to_have_text("Done")
+    expect(cell.get_by_role("link")).to_contain_text("50 %")
+    expect(cell).to_contain_text("1 attempt")
+    expect(row.locator("td").nth(1)).to_have_text("50 %")  # overall
+    browse.assert_accessible_at_sizes(teacher, "gradebook")
+    browse.save_screenshots(teacher, "trainer-gradebook")
+
+    # Sorting through the form swaps the table in place (htmx) and keeps the address.
+    teacher.get_by_label("Sort by").select_option(label="Overall")
+    teacher.get_by_label("Order").select_option(label="Descending")
+    teacher.get_by_role("button", name="Show").click()
+    expect(teacher).to_have_url(re.compile(r"gradebook/\?sort=overall&direction=desc"))
+    expect(teacher.locator('.gradebook-table th[aria-sort="descending"]')).to_have_text("Overall")
+    expect(row).to_have_count(1)
+
+    # The cell links to the attempt's review, the one the trainer has read above.
+    cell.get_by_role("link").click()
+    expect(teacher).to_have_url(review_url)
+    expect(teacher.locator(".reviewing-note")).to_contain_text("Reviewing Bintou Sanogo’s attempt.")
+    teacher.go_back()
+
+    # ... and downloads the gradebook as CSV: one row per student, as the table.
+    with teacher.expect_download() as download_info:
+        teacher.get_by_role("link", name="Download as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "form-4a-gradebook.csv"
+    with open(download.path(), encoding="utf-8", newline="") as exported:
+        rows = list(csv.reader(exported))
+    assert rows == [
+        [
+            "Name",
+            "Username",
+            f"{ASSIGNMENT}: score (%)",
+            f"{ASSIGNMENT}: status",
+            f"{ASSIGNMENT}: attempts",
+            f"{ASSIGNMENT}: late",
+            "Overall (%)",
+        ],
+        ["Bintou Sanogo", "bintou", "50.00", "Done", "1", "no", "50.00"],
+    ]
