@@ -184,6 +184,15 @@ PAGE_ROWS = [
         dict.fromkeys(ACTORS, 404) | {"anonymous": LOGIN, "student": 302},
     ),
     Row("quizzes:cohort-forecast", "GET", _url("quizzes:cohort-forecast", "cohort"), page(200)),
+    Row("quizzes:cohort-gradebook", "GET", _url("quizzes:cohort-gradebook", "cohort"), page(200)),
+    Row(
+        "quizzes:cohort-gradebook",
+        "GET",
+        _url("quizzes:cohort-gradebook", "cohort", query="?sort=overall&direction=desc&status=missing"),
+        page(200),
+        label="(sorted and filtered)",
+    ),
+    Row("quizzes:cohort-gradebook-csv", "GET", _url("quizzes:cohort-gradebook-csv", "cohort"), page(200)),
     Row(
         "quizzes:cohort-student-detail",
         "GET",
@@ -313,6 +322,15 @@ API_ROWS = [
         label="(a student of another class)",
     ),
     Row("cohort-forecast", "GET", _url("cohort-forecast", "cohort"), api(200), is_api=True),
+    Row("cohort-gradebook", "GET", _url("cohort-gradebook", "cohort"), api(200), is_api=True),
+    Row(
+        "cohort-gradebook",
+        "GET",
+        _url("cohort-gradebook", "cohort", query="?format=csv"),
+        api(200),
+        is_api=True,
+        label="(CSV)",
+    ),
     Row(
         "cohort-join",
         "POST",
