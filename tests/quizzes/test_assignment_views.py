@@ -214,6 +214,20 @@ def test_the_assignment_page_links_the_gradebook_the_item_analysis_and_each_stud
     assert client.get(analysis).status_code == 200
 
 
+def test_the_class_page_links_each_assigned_quizs_item_analysis(client, world):
+    factories.AssignmentFactory(cohort=world["cohort"], kind=AssignmentKind.READING, quiz=None, title="Read it")
+    client.force_login(world["trainer"])
+    response = client.get(world["cohort"].get_absolute_url())
+    analysis = reverse("quizzes:quiz-analysis", args=["the-aes"])
+    assertContains(
+        response,
+        f'<a href="{analysis}">Item analysis<span class="visually-hidden"> of “The AES”</span></a>',
+        html=True,
+        count=1,
+    )
+    assertContains(response, "/analysis/", count=1)  # the reading has no quiz to analyse
+
+
 def test_a_study_goal_page_shows_its_target_and_each_predicted_recall_as_percents(client, world):
     goal = factories.AssignmentFactory(
         cohort=world["cohort"], kind=AssignmentKind.STUDY_GOAL, quiz=None, deck="topic:timeline", target_recall="0.9"
