@@ -522,10 +522,15 @@ def attempt_review(request, pk):
     quiz = attempt.quiz
     reader = request.user
     shows_score = attempt.shows_score(now, reader=reader)
+    reviewing = attempt.user if attempt.user_id != reader.pk else None
     context = {
         "attempt": attempt,
         "quiz": quiz,
-        "reviewing": attempt.user if attempt.user_id != reader.pk else None,
+        "reviewing": reviewing,
+        # The trainer's way back: the student's classes they teach, for its student page and gradebook.
+        "reviewing_classes": (
+            list(Cohort.objects.taught_by(reader).of_student(reviewing).order_by("name", "pk")) if reviewing else []
+        ),
         "slots": [_slot_view(slot, attempt, now, reader=reader) for slot in attempt.slots.all()],
         "summary": attempt.summary(),
         "shows_score": shows_score,

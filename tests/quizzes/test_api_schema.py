@@ -119,3 +119,13 @@ def test_the_class_forecast_documents_its_answers_and_its_date(client):
     assert [(p["name"], p["in"], p["schema"]) for p in operation["parameters"] if p["in"] == "query"] == [
         ("date", "query", {"type": "string", "format": "date"})
     ]
+
+
+def test_the_item_analysis_documents_its_answers_and_which_attempts(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+    operation = paths["/api/v1/quizzes/{slug}/item-analysis/"]["get"]
+
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
+    assert [
+        (p["name"], p["schema"]["enum"], p["schema"]["default"]) for p in operation["parameters"] if p["in"] == "query"
+    ] == [("attempts", ["first", "all"], "first")]

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from quizzes.models import Assignment, AssignmentKind, AssignmentOverride, AssignmentStatus
 from tests import factories
@@ -195,6 +195,50 @@ def test_the_assignment_page_shows_each_status(client, world):
         ("awa", AssignmentStatus.NOT_YET_DUE)
     ]
     assertContains(response, "Not yet due")
+
+
+def test_the_assignment_page_links_the_gradebook_the_item_analysis_and_each_students_page(client, world):
+    cohort, assignment = world["cohort"], world["assignment"]
+    client.force_login(world["co_trainer"])
+    response = client.get(reverse("quizzes:assignment-detail", args=[assignment.pk]))
+    gradebook = reverse("quizzes:cohort-gradebook", args=[cohort.pk])
+    analysis = reverse("quizzes:quiz-analysis", args=["the-aes"])
+    student = reverse("quizzes:cohort-student-detail", args=[cohort.pk, world["student"].pk])
+    assertContains(
+        response, f'<a class="button button-secondary" href="{gradebook}">The class\'s gradebook</a>', html=True
+    )
+    assertContains(
+        response, f'<a class="button button-secondary" href="{analysis}">The quiz\'s item analysis</a>', html=True
+    )
+    assertContains(response, f'<a href="{student}">Awa Keita</a>', html=True)
+    assert client.get(analysis).status_code == 200
+
+
+def test_the_class_page_links_each_assigned_quizs_item_analysis(client, world):
+    factories.AssignmentFactory(cohort=world["cohort"], kind=AssignmentKind.READING, quiz=None, title="Read it")
+    client.force_login(world["trainer"])
+    response = client.get(world["cohort"].get_absolute_url())
+    analysis = reverse("quizzes:quiz-analysis", args=["the-aes"])
+    assertContains(
+        response,
+        f'<a href="{analysis}">Item analysis<span class="visually-hidden"> of “The AES”</span></a>',
+        html=True,
+        count=1,
+    )
+    assertContains(response, "/analysis/", count=1)  # the reading has no quiz to analyse
+
+
+def test_a_study_goal_page_shows_its_target_and_each_predicted_recall_as_percents(client, world):
+    goal = factories.AssignmentFactory(
+        cohort=world["cohort"], kind=AssignmentKind.STUDY_GOAL, quiz=None, deck="topic:timeline", target_recall="0.9"
+    )
+    client.force_login(world["trainer"])
+    response = client.get(reverse("quizzes:assignment-detail", args=[goal.pk]))
+    assertContains(response, "Topic: Timeline: a mean predicted recall of 90 % at the due date")
+    assert [row.recall for row in response.context["rows"]] == [0.0]
+    assertContains(response, "<td>0 %</td>", html=True)
+    assertNotContains(response, "item analysis")  # no quiz to analyse
+    assertContains(response, f'href="{reverse("quizzes:cohort-gradebook", args=[world["cohort"].pk])}"', count=1)
 
 
 def test_an_extension_with_a_due_date_before_the_assignment_is_refused(client, world):

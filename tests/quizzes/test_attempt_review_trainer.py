@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 from rest_framework.test import APIClient
@@ -154,6 +155,30 @@ def test_a_trainer_reads_a_student_s_attempt_in_full_whatever_the_quiz_shows_the
     assertContains(response, "Agadez is in the north.")
     assertContains(response, "Zinder, says the paragraph.")
     assertNotContains(response, "Your result")
+
+
+def test_the_trainer_s_review_leads_back_to_the_student_s_page_and_gradebook_in_each_class_they_share(client, world):
+    student = world["student"]
+    form_1 = factories.cohort_of(world["trainer"], name="A Form 1", students=[student])
+    factories.cohort_of(world["other_trainer"], name="B Form 2", students=[student])  # not the trainer's
+    attempt = _submitted(student)
+
+    response = _page(client, world["trainer"], attempt)
+
+    assert response.context["reviewing_classes"] == [form_1, world["cohort"]]
+    for cohort in (form_1, world["cohort"]):
+        page = reverse("quizzes:cohort-student-detail", args=[cohort.pk, student.pk])
+        gradebook = reverse("quizzes:cohort-gradebook", args=[cohort.pk])
+        assertContains(response, f'<a href="{page}">Awa Keita’s page in {cohort.name}</a>', html=True)
+        assertContains(response, f'<a href="{gradebook}">The gradebook of {cohort.name}</a>', html=True)
+    assertNotContains(response, "B Form 2")
+    assertContains(response, "Submitted: <time")
+
+
+def test_the_student_s_own_review_has_no_class_links(client, world):
+    response = _page(client, world["student"], _submitted(world["student"]))
+    assert response.context["reviewing_classes"] == []
+    assertNotContains(response, "/gradebook/")
 
 
 def test_the_student_still_sees_only_what_the_quiz_shows(client, world):

@@ -10,10 +10,10 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from quizzes.forecast import ClassForecast
-from quizzes.models import CardState, StudyRating, Topic
+from quizzes.models import AttemptState, CardState, StudyRating, Topic
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +243,7 @@ def test_the_student_page_shows_attempts_activity_retention_by_topic_and_leeches
     ]
     assert [leech.question.prompt for leech in report.leeches] == ["Who leads Burkina Faso?"]
     assertContains(response, "75 %")
-    assertContains(response, "an attempt's review, question by question, is the student's own page")
+    assertContains(response, "Open a submitted attempt to read it question by question")
     assertContains(response, '<svg class="chart-svg"', count=1)
 
 
@@ -253,3 +253,30 @@ def test_the_class_page_links_the_forecast_and_each_students_page(client, world)
     assertContains(response, f'href="{reverse("quizzes:cohort-forecast", args=[world["cohort"].pk])}"')
     url = reverse("quizzes:cohort-student-detail", args=[world["cohort"].pk, world["student"].pk])
     assertContains(response, f'<a href="{url}">Awa Keita</a>')
+
+
+def test_the_student_page_links_each_finished_attempt_to_its_review_and_the_class_reports(client, world):
+    """The trainer reads a finished attempt's review from the student's page (``Attempt.objects.visible_to``);
+    an attempt in progress is not theirs to read yet, so it has no link. The page leads back to the class's
+    gradebook and forecast."""
+    student, cohort = world["student"], world["cohort"]
+    quiz = factories.QuizFactory(title="The coups quiz")
+    submitted = factories.AttemptFactory(quiz=quiz, user=student, number=1, score=3, max_score=4)
+    abandoned = factories.AttemptFactory(quiz=quiz, user=student, number=2, state=AttemptState.ABANDONED)
+    in_progress = factories.AttemptFactory(
+        quiz=quiz, user=student, number=3, state=AttemptState.IN_PROGRESS, submitted_at=None, score=None
+    )
+    client.force_login(world["co_trainer"])
+    response = client.get(reverse("quizzes:cohort-student-detail", args=[cohort.pk, student.pk]))
+
+    for attempt in (submitted, abandoned):
+        review = reverse("quizzes:attempt-review", args=[attempt.pk])
+        assertContains(
+            response,
+            f'<a href="{review}">The coups quiz<span class="visually-hidden"> (attempt {attempt.number})</span></a>',
+            html=True,
+        )
+        assert client.get(review).status_code == 200
+    assertNotContains(response, reverse("quizzes:attempt-review", args=[in_progress.pk]))
+    assertContains(response, f'href="{reverse("quizzes:cohort-gradebook", args=[cohort.pk])}"', count=1)
+    assertContains(response, f'href="{reverse("quizzes:cohort-forecast", args=[cohort.pk])}"', count=1)

@@ -215,6 +215,39 @@ def test_the_class_page_links_the_gradebook(client, world):
     assertContains(response, f'href="{_urls(world)["page"]}">Gradebook</a>')
 
 
+def test_the_class_list_links_each_classs_gradebook_and_forecast(client, world):
+    client.force_login(world["co_trainer"])
+    response = client.get(reverse("quizzes:cohort-list"))
+    pk = world["cohort"].pk
+    gradebook = reverse("quizzes:cohort-gradebook", args=[pk])
+    forecast = reverse("quizzes:cohort-forecast", args=[pk])
+    assertContains(
+        response, f'<a href="{gradebook}">Gradebook<span class="visually-hidden"> of Form 3B</span></a>', html=True
+    )
+    assertContains(
+        response, f'<a href="{forecast}">Forecast<span class="visually-hidden"> for Form 3B</span></a>', html=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("joining_open", "says"),
+    [
+        (True, "No student has joined this class yet: give them the class code AB3K7Q, or add students who have no"),
+        (False, "No student has joined this class yet, and joining is closed: open it on the class page, or add"),
+    ],
+)
+def test_a_class_without_students_says_how_they_join(client, joining_open, says):
+    trainer = factories.trainer()
+    cohort = factories.cohort_of(trainer, name="Form 1", join_code="AB3K7Q", joining_open=joining_open)
+    client.force_login(trainer)
+    response = client.get(reverse("quizzes:cohort-gradebook", args=[cohort.pk]))
+    assert response.context["gradebook"].page.paginator.count == 0
+    assertContains(response, says)
+    assertContains(response, f'<a href="{cohort.get_absolute_url()}">How students join</a>', html=True)
+    add = reverse("quizzes:cohort-add-students", args=[cohort.pk])
+    assertContains(response, f'<a href="{add}">Add students without e-mail</a>', html=True)
+
+
 def _class_of(size, quizzes):
     trainer = factories.trainer()
     students = [factories.student() for _ in range(size)]
