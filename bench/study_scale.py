@@ -51,6 +51,7 @@ STUDENTS = 80  # the clients take turns over them (20 each), so nobody runs out 
 ENDPOINTS = {
     "api": ("/api/v1/study/next/?deck=all", "/api/v1/study/reviews/"),
     "engine only": ("/bench/study/next/", "/bench/study/reviews/"),
+    "floor": ("/bench/study/floor/", None),  # the next card's SQL run raw, py-fsrs and DRF only (bench/urls.py)
 }
 RATINGS = (1, 2, 3, 3, 3, 3, 3, 3, 4, 4)  # Again 10%, Hard 10%, Good 60%, Easy 20%
 
@@ -87,10 +88,13 @@ for name, (next_url, review_url) in %r.items():
     if response.status_code == 404:
         continue
     card = response.json()["card"]
+    out["counts"][name] = [(response.status_code, len(shown))]
+    if review_url is None:
+        continue
     data = {"question": card["question"], "version": card["version"], "rating": 3, "request_key": uuid.uuid4().hex}
     with CaptureQueriesContext(connection) as rated:
         reviewed = client.post(review_url, data=json.dumps(data), content_type="application/json")
-    out["counts"][name] = [(response.status_code, len(shown)), (reviewed.status_code, len(rated))]
+    out["counts"][name].append((reviewed.status_code, len(rated)))
     for query in shown.captured_queries + rated.captured_queries:
         sql = query["sql"]
         if not sql.startswith("SELECT") or sql in seen:
@@ -162,7 +166,7 @@ def study(base, tokens, endpoints, rounds, seed, results, first=0):
         seconds, status, content = call(base, token, "get", next_url)
         results.append(("next", seconds, status))
         card = json.loads(content).get("card") if status == 200 else None
-        if card is None:
+        if card is None or review_url is None:
             continue
         data = {
             "question": card["question"],
@@ -257,7 +261,7 @@ def rows_of(item):
             continue
         for index, (step, label) in enumerate((("next", "next card"), ("rate", "rate it"))):
             picked = [(seconds, status) for kind, seconds, status in results[name] if kind == step]
-            if picked:
+            if picked and index < len(counts[name]):
                 rows.append(
                     row(f"{name}: {label}", [s for s, _ in picked], {st for _, st in picked}, counts[name][index][1])
                 )

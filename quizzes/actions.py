@@ -44,6 +44,8 @@ from .cohorts import new_join_code, new_one_time_password, normalize_join_code, 
 from .generation import Content, build_questions
 from .grading import CBM_RIGHT, InvalidResponse, cbm_mark, score
 from .models import (
+    CARD_TO_RATE,
+    DUE_DATES,
     LEECH_LAPSES,
     AnswerOption,
     AnswerShapeError,
@@ -955,8 +957,14 @@ class RatedCard:
 
 
 def _day_load(user, study_settings):
-    """The scheduler's load function: cards due per study day, asked of the database once per range."""
-    return functools.cache(lambda first, last: ReviewState.objects.due_per_study_day(user, study_settings, first, last))
+    """The scheduler's load function: cards due per study day (``ReviewState.objects.due_per_study_day``'s
+    count, its read compiled once: ``DUE_DATES``), asked of the database once per range."""
+
+    def load(first, last):
+        start, end = study_settings.days_span(first, last)
+        return study_settings.count_per_study_day(DUE_DATES.all(user=user, start=start, end=end))
+
+    return functools.cache(load)
 
 
 def schedule_for(*, state, study_settings, now):
@@ -981,13 +989,13 @@ def record_review(*, user, question, rating, now, version, request_key, duration
     sent again (a double click, a retry) answers what the first one recorded.
     """
     rating = StudyRating(rating)
-    state = ReviewState.objects.to_rate(user, question, request_key).first()
+    state = CARD_TO_RATE.first(user=user.pk, question=question.pk, request_key=request_key)
     if state is None or not state.usable:
         if not Question.objects.usable().filter(pk=question.pk).exists():
             raise CardNotStudyable()
         # A card never studied: made now (a concurrent request may have just made it), then locked.
         ReviewState.objects.get_or_create(user=user, question=question, defaults={"due": now})
-        state = ReviewState.objects.to_rate(user, question, request_key).get()
+        state = CARD_TO_RATE.first(user=user.pk, question=question.pk, request_key=request_key)
     if state.replay_of is not None:
         return RatedCard(log=ReviewLog.objects.get(pk=state.replay_of), state=state, replayed=True)
     if state.version != version:

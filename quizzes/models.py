@@ -94,6 +94,7 @@ from briefings.models import (
     TimelineEvent,
 )
 from sahel_learn.accounts.roles import is_trainer
+from sahel_learn.prepared import Prepared, prefetched
 
 from . import grading
 from .grading import InvalidResponse, OptionData, QuestionData, cbm_mark, fold, matching_option, parse_number
@@ -1949,22 +1950,14 @@ class StudySettingsQuerySet(models.QuerySet):
         One query when the student has steps (each step with its settings joined, and whether any fitted
         parameters are in use: when none are, ``fitted_parameters`` asks nothing more), two when they have none.
         """
-        fitted = ParameterSet.objects.filter(user=OuterRef("settings__user"), in_use=True)
-        steps = list(
-            StudyStep.objects.filter(settings__user=user)
-            .select_related("settings")
-            .annotate(fitted_in_use=models.Exists(fitted))
-        )
+        steps = SETTINGS_STEPS.all(user=getattr(user, "pk", user))
         if steps:
             found = steps[0].settings
             if not steps[0].fitted_in_use:
                 found.__dict__["fitted_parameters"] = None  # the cached_property, known without a query
             for step in steps:
                 step.settings = found
-            # What prefetch_related("steps") would leave: found.steps.all() answers these rows, no query.
-            cached = found.steps.all()
-            cached._result_cache, cached._prefetch_done = steps, True
-            found._prefetched_objects_cache = {"steps": cached}
+            prefetched(found, "steps", steps)
             return found
         found = self.filter(user=user).prefetch_related("steps").first()
         if found is not None:
@@ -2055,6 +2048,17 @@ class StudySettings(models.Model):
         # In UTC: Python subtracts two datetimes of one zone by their wall clocks, ignoring DST.
         return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
 
+    def days_span(self, first, last):
+        """The start of study day ``first`` and the end of study day ``last``."""
+        return self.day_bounds(first)[0], self.day_bounds(last)[1]
+
+    def count_per_study_day(self, dues):
+        """{study day: how many of ``dues`` fall in it}: each due date shifted back by the hour the
+        student's day starts, then its date in their zone. Counted in Python: on SQLite, grouping by
+        that date in SQL called two Python functions a row."""
+        shift, zone = datetime.timedelta(hours=self.day_starts_at), self.zone()
+        return collections.Counter((due - shift).astimezone(zone).date() for due in dues)
+
     def step_minutes(self, kind):
         if self.pk is None:  # settings never saved: the defaults (a student who never opened them)
             return DEFAULT_LEARNING_STEPS if kind == StepKind.LEARNING else DEFAULT_RELEARNING_STEPS
@@ -2119,6 +2123,19 @@ class StudyStep(models.Model):
         return f"{self.get_kind_display()} {self.position}: {self.minutes} min"
 
 
+def _settings_steps(*, user):
+    """The student's steps, each with its settings joined and whether any fitted parameters are in use."""
+    fitted = ParameterSet.objects.filter(user=OuterRef("settings__user"), in_use=True)
+    return (
+        StudyStep.objects.filter(settings__user=user)
+        .select_related("settings")
+        .annotate(fitted_in_use=models.Exists(fitted))
+    )
+
+
+SETTINGS_STEPS = Prepared(_settings_steps, user=int)
+
+
 class ReviewStateQuerySet(models.QuerySet):
     def of(self, user):
         return self.filter(user=user)
@@ -2163,17 +2180,15 @@ class ReviewStateQuerySet(models.QuerySet):
     def due_per_study_day(self, user, study_settings, first, last):
         """{study day: how many of the user's cards fall due that day}, for the days ``first`` to ``last``.
 
-        A study day starts at the student's hour in their zone: shift the due date back by that many
-        hours, then take its date in their zone. Counted here from the due dates of the range (one
-        index range scan): on SQLite, grouping by that date in SQL called two Python functions a row.
         Cards the student will be shown count (buried ones too: they come back before they are due);
-        suspended cards and cards of questions taken out of study do not.
+        suspended cards and cards of questions taken out of study do not (``due_between``).
         """
-        start, _ = study_settings.day_bounds(first)
-        _, end = study_settings.day_bounds(last)
-        shift, zone = datetime.timedelta(hours=study_settings.day_starts_at), study_settings.zone()
-        dues = self.of(user).in_deck().filter(reps__gt=0, due__gte=start, due__lt=end).values_list("due", flat=True)
-        return collections.Counter((due - shift).astimezone(zone).date() for due in dues.order_by())
+        start, end = study_settings.days_span(first, last)
+        return study_settings.count_per_study_day(self.due_between(user, start, end))
+
+    def due_between(self, user, start, end):
+        """The due dates of the user's cards in the deck due from ``start`` to ``end`` (one index range scan)."""
+        return self.of(user).in_deck().filter(reps__gt=0, due__gte=start, due__lt=end).values_list("due", flat=True)
 
 
 class ReviewState(models.Model):
@@ -2383,6 +2398,12 @@ class Deck:
     def __str__(self):
         return f"{self.kind}:{self.key}" if self.key else self.kind
 
+    def is_a_rule(self):
+        """Whether the deck's questions are a rule of its name alone (all, a topic, the student's leeches),
+        so its reads may be compiled once (``sahel_learn.prepared``); a section, a country or a quiz is
+        looked up in the content, which editors change, so its reads are built per request."""
+        return self.kind in (DeckKind.ALL, DeckKind.TOPIC, DeckKind.LEECHES)
+
     def title(self):
         """The deck's name as the pages show it (one query for a section, a country or a quiz)."""
         from briefings.models import Briefing
@@ -2449,20 +2470,16 @@ class StudyQueue:
         """Learning cards due now first, then reviews due today, then new cards, then learning ahead.
 
         Three queries for the whole deck: the settings with their steps, the day's counts in one SELECT
-        (``counted``), the card; one more for a new card, two more with nothing to show today.
+        (``counting_sql``), the card; one more for a new card, two more with nothing to show today. Each
+        is a ``Prepared`` read (``QUEUE_READS``) of the QuerySets below, compiled once per process and
+        deck for the decks whose questions are a rule alone (``Deck.is_a_rule``), built per request for
+        the others: the same QuerySets, so the same rows either way.
         """
         study_settings = StudySettings.objects.for_user(user)
         start, end = study_settings.day_bounds(study_settings.study_day(now))
-        done = ReviewLog.objects.of(user).between(start, end)
-        questions = deck.questions(user)
-        states = ReviewState.objects.of(user).studyable(now).filter(question__in=questions, reps__gt=0)
-        learning = states.learning().filter(due__lte=now)
-        reviews = states.filter(state=CardState.REVIEW, due__lt=end)
-        fresh = questions.exclude(
-            pk__in=ReviewState.objects.of(user).filter(Q(reps__gt=0) | Q(suspended=True)).values("question")
-        ).order_by("pk")
-        found = counted(
-            new_done=done.of_new_cards(), seen_done=done.of_seen_cards(), learning=learning, review=reviews, fresh=fresh
+        read = {"prepare": deck.is_a_rule(), "user": user.pk}
+        found = dict(
+            zip(QUEUE_COUNTS, QUEUE_READS["counts"].row(deck, **read, now=now, start=start, end=end), strict=True)
         )
         reviews_left = max(0, study_settings.max_reviews_per_day - found["seen_done"])
         new_left = max(0, study_settings.new_cards_per_day - found["new_done"])
@@ -2471,20 +2488,18 @@ class StudyQueue:
 
         card = None
         if counts["learning"]:
-            card = learning.select_related("question").order_by("due", "pk").first()
+            card = QUEUE_READS["learning card"].first(deck, **read, now=now)
         if card is None and counts["review"]:
-            card = reviews.select_related("question").order_by("due", "pk").first()
+            card = QUEUE_READS["review card"].first(deck, **read, now=now, end=end)
         if card is None and new_available:
-            question = fresh.first()
-            card = ReviewState.objects.filter(user=user, question=question).select_related("question").first()
+            question = QUEUE_READS["new question"].first(deck, **read)
+            card = QUEUE_READS["state of"].first(user=user.pk, question=question.pk)
             card = card or ReviewState(user=user, question=question, due=now)
         if card is None:
-            card = (
-                states.learning().filter(due__lte=now + LEARN_AHEAD).select_related("question").order_by("due").first()
-            )
+            card = QUEUE_READS["learning ahead"].first(deck, **read, now=now, ahead=now + LEARN_AHEAD)
         next_due = None
         if card is None:
-            next_due = states.filter(due__gt=now).order_by("due").values_list("due", flat=True).first()
+            next_due = QUEUE_READS["next due"].first(deck, **read, now=now)
         limit_reached = card is None and (
             (new_left == 0 and found["fresh"] > 0) or (reviews_left == 0 and found["review"] > 0)
         )
@@ -2502,14 +2517,106 @@ class StudyQueue:
         )
 
 
-def counted(**querysets):
-    """{name: ``queryset.count()``} for each queryset given, in one SELECT of scalar subqueries (one round trip).
+def _deck_states(deck, user, now):
+    """The deck's cards the student has studied and may study now."""
+    return ReviewState.objects.of(user).studyable(now).filter(question__in=deck.questions(user), reps__gt=0)
+
+
+def _learning_due(deck, user, now):
+    return _deck_states(deck, user, now).learning().filter(due__lte=now)
+
+
+def _reviews_due(deck, user, now, end):
+    return _deck_states(deck, user, now).filter(state=CardState.REVIEW, due__lt=end)
+
+
+def _fresh(deck, user):
+    """The deck's new cards for the student: never reviewed and not suspended, by pk."""
+    seen = ReviewState.objects.of(user).filter(Q(reps__gt=0) | Q(suspended=True)).values("question")
+    return deck.questions(user).exclude(pk__in=seen).order_by("pk")
+
+
+def _queue_counts(deck, *, user, now, start, end):
+    done = ReviewLog.objects.of(user).between(start, end)
+    return counting_sql(
+        new_done=done.of_new_cards(),
+        seen_done=done.of_seen_cards(),
+        learning=_learning_due(deck, user, now),
+        review=_reviews_due(deck, user, now, end),
+        fresh=_fresh(deck, user),
+    )
+
+
+QUEUE_COUNTS = ("new_done", "seen_done", "learning", "review", "fresh")  # the columns of _queue_counts' row
+DATETIME = datetime.datetime
+# What StudyQueue.of reads, each compiled once per process and deck (sahel_learn.prepared).
+QUEUE_READS = {
+    "counts": Prepared(_queue_counts, user=int, now=DATETIME, start=DATETIME, end=DATETIME),
+    "learning card": Prepared(
+        lambda deck, *, user, now: _learning_due(deck, user, now).select_related("question").order_by("due", "pk")[:1],
+        user=int,
+        now=DATETIME,
+    ),
+    "review card": Prepared(
+        lambda deck, *, user, now, end: (
+            _reviews_due(deck, user, now, end).select_related("question").order_by("due", "pk")[:1]
+        ),
+        user=int,
+        now=DATETIME,
+        end=DATETIME,
+    ),
+    "new question": Prepared(lambda deck, *, user: _fresh(deck, user)[:1], user=int),
+    "state of": Prepared(
+        lambda *, user, question: (
+            ReviewState.objects.filter(user=user, question=question).select_related("question").order_by("pk")[:1]
+        ),
+        user=int,
+        question=int,
+    ),
+    "learning ahead": Prepared(
+        lambda deck, *, user, now, ahead: (
+            _deck_states(deck, user, now)
+            .learning()
+            .filter(due__lte=ahead)
+            .select_related("question")
+            .order_by("due")[:1]
+        ),
+        user=int,
+        now=DATETIME,
+        ahead=DATETIME,
+    ),
+    "next due": Prepared(
+        lambda deck, *, user, now: (
+            _deck_states(deck, user, now).filter(due__gt=now).order_by("due").values_list("due", flat=True)[:1]
+        ),
+        user=int,
+        now=DATETIME,
+    ),
+}
+
+# A study card's options (StudyCard), as prefetch_related("options") reads them.
+CARD_OPTIONS = Prepared(lambda *, question: AnswerOption.objects.filter(question=question), question=int)
+# What rating a card reads (quizzes.actions.record_review and its scheduler's load balancing).
+CARD_TO_RATE = Prepared(
+    lambda *, user, question, request_key: ReviewState.objects.to_rate(user, question, request_key).order_by("pk")[:1],
+    user=int,
+    question=int,
+    request_key=str,
+)
+DUE_DATES = Prepared(
+    lambda *, user, start, end: ReviewState.objects.due_between(user, start, end).order_by(),
+    user=int,
+    start=DATETIME,
+    end=DATETIME,
+)
+
+
+def counting_sql(**querysets):
+    """``(sql, params)``: one SELECT of scalar subqueries, ``queryset.count()`` for each queryset given, in order.
 
     Each subquery is ``SELECT COUNT(pk) FROM ...`` (``COUNT(DISTINCT pk)`` for a distinct queryset), what
     ``count()`` answers; they must all be of one database.
     """
-    from django.db import connections
-
     parts, params, using = [], [], None
     for queryset in querysets.values():
         using = using or queryset.db
@@ -2523,10 +2630,7 @@ def counted(**querysets):
             sql, more = "SELECT 0", ()
         parts.append(f"({sql})")
         params.extend(more)
-    with connections[using].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return dict(zip(querysets, row, strict=True))
+    return "SELECT " + ", ".join(parts), params
 
 
 @dataclass(frozen=True)
@@ -2573,8 +2677,12 @@ class StudyCard(ShowsOptions):
     ``check``. Every question type is answered first, then revealed."""
 
     def __init__(self, state):
-        prefetch_related_objects([state], "question__options")
         self.state, self.question = state, state.question
+        if "options" not in getattr(self.question, "_prefetched_objects_cache", {}):
+            options = CARD_OPTIONS.all(question=self.question.pk)
+            for option in options:
+                option.question = self.question
+            prefetched(self.question, "options", options)
         rng = random.Random(f"{state.review_seed()}:options")  # noqa: S311 - an order to show, not a secret
         shown = self.question.shown_order(self.question.options.all(), shuffle=True, rng=rng)
         numbers = {}

@@ -177,7 +177,7 @@ BRIEFING_PACK = BASE_DIR / "briefings" / "content" / "pack"
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes failed authentication a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "sahel_learn.authentication.PreparedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
