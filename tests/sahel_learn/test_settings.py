@@ -1,5 +1,6 @@
 """Settings come from the environment and fail fast; production settings pass check --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -128,3 +129,26 @@ def test_make_run_environment_serves_plain_http_on_this_machine_with_debug_off()
 def test_production_redirects_to_https_and_sends_secure_cookies():
     result = run_manage("shell", "-v", "0", "-c", PRINT_SECURITY, environ=PRODUCTION)
     assert (result.returncode, result.stdout.strip()) == (0, "False True True True"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "options"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/app", {"server_side_binding": True, "prepare_threshold": 5}),
+        (
+            "sqlite:///:memory:",
+            {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+        ),
+    ],
+)
+def test_each_database_s_connection_options(url, options):
+    # PostgreSQL: bound by the server and prepared after five runs (planning a study read cost more
+    # than running it); SQLite: WAL, a wait when locked, IMMEDIATE writes. No connection is made.
+    code = "from django.conf import settings; import json; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    result = run_manage("shell", "-c", code, environ={**PRODUCTION, "DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == options
