@@ -227,3 +227,48 @@ def test_a_study_read_prepared_gives_what_it_gives_unprepared():
     assert read.first(deck, user=user.pk, now=NOW) == read.first(deck, prepare=False, user=user.pk, now=NOW)
     assert read.first(deck, user=user.pk, now=NOW) == min(states, key=lambda state: state.due)
     assert ReviewState.objects.count() == 3
+
+
+def test_every_queue_read_prepared_gives_what_it_gives_built_per_request():
+    """For each deck compiled once, each of StudyQueue's reads answers as the same QuerySets built with the values."""
+    from quizzes.models import CardState
+
+    user = UserFactory()
+    questions = [QuestionFactory(topic=topic) for topic in Topic.values for _ in range(2)]
+    for number, question in enumerate(questions[:9]):
+        ReviewStateFactory(
+            user=user,
+            question=question,
+            reps=1 + number % 3,
+            state=CardState.REVIEW if number % 2 else CardState.LEARNING,
+            due=NOW + datetime.timedelta(hours=number * 7 - 20),
+            is_leech=number % 4 == 0,
+            suspended=number == 5,
+        )
+    ReviewStateFactory(question=questions[0], reps=2, due=NOW)  # another student's
+    values = {
+        "counts": {"now": NOW, "start": NOW - datetime.timedelta(hours=8), "end": NOW + datetime.timedelta(hours=16)},
+        "learning card": {"now": NOW},
+        "review card": {"now": NOW, "end": NOW + datetime.timedelta(hours=16)},
+        "new question": {},
+        "learning ahead": {"now": NOW, "ahead": NOW + datetime.timedelta(minutes=20)},
+        "next due": {"now": NOW},
+    }
+    decks = [Deck(DeckKind.ALL), Deck(DeckKind.LEECHES)] + [Deck(DeckKind.TOPIC, topic) for topic in Topic.values]
+    answers = set()
+    for name, given in values.items():
+        read = QUEUE_READS[name]
+        for deck in decks:
+            if name == "counts":
+                prepared, built = (
+                    read.row(deck, user=user.pk, **given),
+                    read.row(deck, prepare=False, user=user.pk, **given),
+                )
+            else:
+                prepared, built = (
+                    read.all(deck, user=user.pk, **given),
+                    read.all(deck, prepare=False, user=user.pk, **given),
+                )
+            assert prepared == built, (name, deck)
+            answers.add((name, str(prepared)))
+    assert len(answers) > len(values) * 2  # the decks and reads differ: not all empty
