@@ -88,7 +88,9 @@ class _Compiled:
 class Prepared:
     """A read ``build(**values)`` (a QuerySet, or ``(sql, params)``) compiled once per process, database and shape.
 
-    ``kinds`` names each value and its type (``int`` for a pk, ``str``, ``datetime.datetime``).
+    ``kinds`` names each value and its type (``int`` for a pk, ``str``, ``datetime.datetime``). A
+    ``(sql, params)`` build gives its parameters as a compiler gives them, adapted for the database
+    (``quizzes.models.counting_sql`` compiles QuerySets into one), and is read with ``row``.
     """
 
     def __init__(self, build, **kinds):
