@@ -582,3 +582,28 @@ class SectionVisitFactory(factory.django.DjangoModelFactory):
     student = factory.SubFactory(UserFactory, role=STUDENTS)
     section = factory.SubFactory(SectionFactory)
     first_opened_at = factory.LazyFunction(timezone.now)
+
+
+def class_world():
+    """The classes trainers' tests work in: Fatou's Form 3B (Awa in it, Mariam teaching it with her),
+    Ousmane's Form 4 (Issa in it), Bintou, a trainer of no class (to be added as a co-trainer), and
+    Ed, an editor. Keys as the tests' ``WHO`` lists name them, plus ``other_cohort`` and ``spare_trainer``."""
+    owner = trainer(username="fatou", first_name="Fatou Sow")
+    awa = student(username="awa", first_name="Awa Keita")
+    cohort = cohort_of(owner, name="Form 3B", term="2026-27", join_code="AB3K7Q", students=[awa])
+    co_trainer = trainer(username="mariam")
+    CohortTrainerFactory(cohort=cohort, trainer=co_trainer)
+    other_trainer = trainer(username="ousmane")
+    issa = student(username="issa", first_name="Issa Maïga")
+    other_cohort = cohort_of(other_trainer, name="Form 4", join_code="ZZZZZZ", students=[issa])
+    return {
+        "cohort": cohort,
+        "trainer": owner,
+        "student": awa,
+        "co_trainer": co_trainer,
+        "other_cohort": other_cohort,
+        "other_trainer": other_trainer,
+        "other_student": issa,
+        "spare_trainer": trainer(username="bintou"),
+        "editor": editor(username="ed"),
+    }

@@ -22,27 +22,15 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def world():
-    trainer = factories.trainer(username="fatou")
-    student = factories.student(username="awa", first_name="Awa Keita")
-    cohort = factories.cohort_of(trainer, name="Form 3B", students=[student])
-    co_trainer = factories.trainer(username="mariam")
-    factories.CohortTrainerFactory(cohort=cohort, trainer=co_trainer)
-    other_trainer = factories.trainer(username="ousmane")
-    other_student = factories.student(username="issa")
-    factories.cohort_of(other_trainer, name="Form 4", students=[other_student])
+    world = factories.class_world()
+    trainer, cohort = world["trainer"], world["cohort"]
     quiz = factories.QuizFactory(title="The AES", slug="the-aes")
     assignment = factories.AssignmentFactory(cohort=cohort, quiz=quiz, title="AES quiz", created_by=trainer)
-    return {
-        "cohort": cohort,
-        "trainer": trainer,
-        "student": student,
-        "other_student": other_student,
-        "other_trainer": other_trainer,
-        "co_trainer": co_trainer,
-        "editor": factories.editor(username="ed"),
-        "quiz": quiz,
-        "assignment": assignment,
-    }
+    world.update(
+        quiz=quiz,
+        assignment=assignment,
+    )
+    return world
 
 
 def _as(client, world, who):

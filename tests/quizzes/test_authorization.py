@@ -446,15 +446,8 @@ TRAINER_PAGE_EXTRAS = {"quizzes:quiz-analysis", "quizzes:attempt-review", "quizz
 
 @pytest.fixture
 def world():
-    trainer = factories.trainer(username="fatou", first_name="Fatou Sow")
-    student = factories.student(username="awa", first_name=STUDENT_NAME)
-    cohort = factories.cohort_of(trainer, name=CLASS_NAME, join_code=JOIN_CODE, students=[student])
-    co_trainer = factories.trainer(username="mariam")
-    factories.CohortTrainerFactory(cohort=cohort, trainer=co_trainer)
-    other_trainer = factories.trainer(username="ousmane")
-    other_student = factories.student(username="issa", first_name="Issa Maïga")
-    factories.cohort_of(other_trainer, name="Form 4", join_code="ZZZZZZ", students=[other_student])
-    factories.trainer(username="bintou")  # a trainer to add as co-trainer
+    world = factories.class_world()
+    trainer, student, cohort = world["trainer"], world["student"], world["cohort"]
     promoted = factories.trainer(username="kadi")  # joined the class as a student, made a trainer since
     factories.CohortMembershipFactory(cohort=cohort, student=promoted)
     question = factories.QuestionFactory(prompt="Which town is in the south?")
@@ -469,21 +462,15 @@ def world():
     other_quiz = factories.quiz_with([question], title="The AES again", slug="the-aes-again")
     in_progress = actions.start_attempt(quiz=other_quiz, user=student, now=timezone.now())
     draft = factories.quiz_with([question], title="Draft", slug="draft", status=QuizStatus.DRAFT)
-    return {
-        "cohort": cohort,
-        "trainer": trainer,
-        "student": student,
-        "other_student": other_student,
-        "other_trainer": other_trainer,
-        "co_trainer": co_trainer,
-        "editor": factories.editor(username="ed"),
-        "quiz": quiz,
-        "assignment": assignment,
-        "attempt": attempt,
-        "in_progress": in_progress,
-        "promoted": promoted,
-        "draft": draft,
-    }
+    world.update(
+        quiz=quiz,
+        assignment=assignment,
+        attempt=attempt,
+        in_progress=in_progress,
+        promoted=promoted,
+        draft=draft,
+    )
+    return world
 
 
 def snapshot():

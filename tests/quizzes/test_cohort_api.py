@@ -20,23 +20,7 @@ WHO = ["anonymous", "student", "other_student", "trainer", "other_trainer", "co_
 
 @pytest.fixture
 def world():
-    trainer = factories.trainer(username="fatou", first_name="Fatou Sow")
-    student = factories.student(username="awa", first_name="Awa Keita")
-    cohort = factories.cohort_of(trainer, name="Form 3B", term="2026-27", join_code="AB3K7Q", students=[student])
-    co_trainer = factories.trainer(username="mariam")
-    factories.CohortTrainerFactory(cohort=cohort, trainer=co_trainer)
-    other_trainer = factories.trainer(username="ousmane")
-    other_student = factories.student(username="issa")
-    factories.cohort_of(other_trainer, name="Form 4", join_code="ZZZZZZ", students=[other_student])
-    return {
-        "cohort": cohort,
-        "trainer": trainer,
-        "student": student,
-        "other_student": other_student,
-        "other_trainer": other_trainer,
-        "co_trainer": co_trainer,
-        "editor": factories.editor(username="ed"),
-    }
+    return factories.class_world()
 
 
 def _client(world, who):
