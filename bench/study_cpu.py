@@ -1,6 +1,7 @@
 """In-process CPU time of a study request: the next card and a rating, against the bare view.
 
-Usage, on a database ``bench/study_scale.py --keep DIR`` left (it rates cards, as ``--reuse`` does)::
+Usage, on the 3M database ``bench/study_scale.py --keep DIR`` left (students 200 to 219; the 30k one has
+100), which it changes by rating cards, as ``--reuse`` does::
 
     DATABASE_URL=sqlite:///DIR/study-3m.sqlite3 .venv/bin/python bench/study_cpu.py [--rounds 110] [--profile next|rate]
 
@@ -20,14 +21,13 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-from bench.study_scale import RATINGS  # noqa: E402 - rated as that benchmark rates
+from bench.study_scale import rating_of  # noqa: E402 - rated as that benchmark rates
 
 
 def main():
@@ -72,12 +72,7 @@ def main():
         card = shown.json()["card"]
         if card is None:
             continue
-        data = {
-            "question": card["question"],
-            "version": card["version"],
-            "rating": rng.choice(RATINGS),
-            "request_key": uuid.uuid4().hex,
-        }
+        data = rating_of(card, rng)
         rated = timed(
             "rate",
             lambda client=client, data=data: client.post(

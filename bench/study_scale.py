@@ -157,6 +157,16 @@ def prepare(env, size, students):
     print(f"[{size}] ready ({time.perf_counter() - started:.0f} s)")
 
 
+def rating_of(card, rng):
+    """A rating of ``card`` as the API's next card gave it: drawn from RATINGS, with a fresh request key."""
+    return {
+        "question": card["question"],
+        "version": card["version"],
+        "rating": rng.choice(RATINGS),
+        "request_key": uuid.uuid4().hex,
+    }
+
+
 def study(base, tokens, endpoints, rounds, seed, results, first=0):
     """One client: ``rounds`` times, the next card of one of its students (in turn), then a rating of it."""
     next_url, review_url = endpoints
@@ -168,13 +178,7 @@ def study(base, tokens, endpoints, rounds, seed, results, first=0):
         card = json.loads(content).get("card") if status == 200 else None
         if card is None or review_url is None:
             continue
-        data = {
-            "question": card["question"],
-            "version": card["version"],
-            "rating": rng.choice(RATINGS),
-            "request_key": uuid.uuid4().hex,
-        }
-        seconds, status, _content = call(base, token, "post", review_url, data)
+        seconds, status, _content = call(base, token, "post", review_url, rating_of(card, rng))
         results.append(("rate", seconds, status))
 
 

@@ -1,6 +1,7 @@
 """CPU per study request through gunicorn: in its workers, in the client, and in PostgreSQL's processes.
 
-Usage, on a database ``bench/study_scale.py --keep DIR`` left (it rates cards, as ``--reuse`` does)::
+Usage, on the 3M database ``bench/study_scale.py --keep DIR`` left (students 300 to 379; the 30k one has
+100), which it changes by rating cards, as ``--reuse`` does::
 
     .venv/bin/python bench/study_server_cpu.py sqlite:///DIR/study-3m.sqlite3
     .venv/bin/python bench/study_server_cpu.py postgres://postgres@127.0.0.1:5432/bench_study_3m
@@ -19,14 +20,13 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.run import call, fetch, start_server  # noqa: E402
-from bench.study_scale import RATINGS  # noqa: E402
+from bench.study_scale import rating_of  # noqa: E402
 
 SETUP = """
 import django, json; django.setup()
@@ -71,9 +71,7 @@ def client(base, tokens, kind, number):
             _seconds, status, content = call(base, token, "get", "/api/v1/study/next/?deck=all")
             card = json.loads(content)["card"] if status == 200 else None
             if kind == "next and rate" and card:
-                data = {"question": card["question"], "version": card["version"], "rating": rng.choice(RATINGS),
-                        "request_key": uuid.uuid4().hex}  # fmt: skip
-                call(base, token, "post", "/api/v1/study/reviews/", data)
+                call(base, token, "post", "/api/v1/study/reviews/", rating_of(card, rng))
 
 
 def main():
