@@ -78,9 +78,9 @@ def _bound_class(compiler_class):
 
 
 class _Compiled:
-    def __init__(self, built, sql, params, slots):
+    def __init__(self, built, compiler, sql, params, slots):
         self.built, self.sql, self.params, self.slots = built, sql, params, slots
-        self.compiler = None  # a QuerySet's compiler after its compile: its select, klass_info, annotation_col_map
+        self.compiler = compiler  # a QuerySet's, after its compile: its select, klass_info, annotation_col_map
         # {(connection, expressions): converters}; it holds each connection's converters, so their ids stay theirs
         self.converters_cache = {}
 
@@ -140,9 +140,7 @@ class Prepared:
         missing = set(names) - {name for _index, name in slots}
         if missing:
             raise NotPreparable(f"{self!r}: the SQL does not use {', '.join(sorted(missing))}")
-        compiled = _Compiled(built, sql, fixed, slots)
-        compiled.compiler = compiler
-        return compiled
+        return _Compiled(built, compiler, sql, fixed, slots)
 
     def compiled(self, shape=None, using=DEFAULT_DB_ALIAS):
         found = self._compiled.get((using, shape))
